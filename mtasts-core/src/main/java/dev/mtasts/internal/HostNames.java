@@ -1,0 +1,153 @@
+package dev.mtasts.internal;
+
+import java.net.IDN;
+import java.util.Locale;
+
+/**
+ * Host name syntax (RFC 5321 section 4.1.2 {@code Domain}, RFC 1035 lengths) and normalisation.
+ *
+ * <p>IDN conversion uses {@link IDN} (IDNA 2003 with STD3 rules). DNS hands MX names to a sender
+ * already in A-label form, and RFC 8461 requires A-labels in policies, so conversion only serves
+ * callers that pass U-labels; where IDNA 2003 and 2008 differ (a handful of characters such as
+ * U+00DF) the converted name fails to match rather than matching something else.
+ */
+public final class HostNames {
+  /** The longest host name, in characters, without a trailing dot. */
+  public static final int MAX_NAME = 253;
+  /** The longest label, in characters. */
+  public static final int MAX_LABEL = 63;
+
+  /** Returned by {@link #asciiLength} for a name that holds characters outside US-ASCII. */
+  public static final int NON_ASCII = -2;
+  /** Returned by {@link #asciiLength} for a name that is not a valid host name. */
+  public static final int INVALID = -1;
+
+  private HostNames() {}
+
+  /**
+   * Checks the syntax of an ASCII host name, ignoring one trailing root dot.
+   *
+   * @param name the name to check
+   * @return the length of the name without its trailing dot when it is a valid LDH host name; {@link
+   *     #NON_ASCII} when it holds a non-ASCII character (and may be a U-label name); {@link #INVALID}
+   *     otherwise
+   */
+  public static int asciiLength(String name) {
+    int len = name.length();
+    if (len > 0 && name.charAt(len - 1) == '.') {
+      len--;
+    }
+    if (len == 0 || len > MAX_NAME) {
+      return hasNonAscii(name) ? NON_ASCII : INVALID;
+    }
+    int labelStart = 0;
+    for (int i = 0; i < len; i++) {
+      char c = name.charAt(i);
+      if (c == '.') {
+        if (!labelOk(name, labelStart, i)) {
+          return INVALID;
+        }
+        labelStart = i + 1;
+      } else if (!isLdh(c)) {
+        return c >= 0x80 ? NON_ASCII : (hasNonAscii(name) ? NON_ASCII : INVALID);
+      }
+    }
+    return labelOk(name, labelStart, len) ? len : INVALID;
+  }
+
+  private static boolean labelOk(String name, int start, int end) {
+    int n = end - start;
+    return n > 0 && n <= MAX_LABEL && name.charAt(start) != '-' && name.charAt(end - 1) != '-';
+  }
+
+  /**
+   * Tells whether a character is a letter, digit or hyphen (ASCII).
+   *
+   * @param c the character
+   * @return {@code true} for {@code [A-Za-z0-9-]}
+   */
+  public static boolean isLdh(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  }
+
+  /**
+   * Tells whether a character is an ASCII letter or digit.
+   *
+   * @param c the character
+   * @return {@code true} for {@code [A-Za-z0-9]}
+   */
+  public static boolean isAlnum(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean hasNonAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Normalises a host name: one trailing dot removed, U-labels converted to A-labels, lower case.
+   *
+   * @param name a host name as given by a caller or by DNS
+   * @return the normalised name, or {@code null} when it is not a valid host name
+   */
+  public static String normalize(String name) {
+    int len = asciiLength(name);
+    if (len >= 0) {
+      return lowerAscii(name, len);
+    }
+    if (len == INVALID) {
+      return null;
+    }
+    String ascii;
+    try {
+      ascii = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    len = asciiLength(ascii);
+    return len >= 0 ? lowerAscii(ascii, len) : null;
+  }
+
+  /**
+   * Returns the first {@code len} characters of an ASCII string in lower case, without copying when
+   * they already are.
+   */
+  static String lowerAscii(String s, int len) {
+    for (int i = 0; i < len; i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return s.substring(0, len).toLowerCase(Locale.ROOT);
+      }
+    }
+    return len == s.length() ? s : s.substring(0, len);
+  }
+
+  /**
+   * Compares a region of a host name with a region of a lower-case ASCII string, ignoring ASCII case.
+   *
+   * @param host the host name (any case)
+   * @param hostOffset where the region starts in {@code host}
+   * @param lower the lower-case string to compare with
+   * @param lowerOffset where the region starts in {@code lower}
+   * @param len the length of the regions; both must lie within their strings
+   * @return {@code true} when the regions are equal ignoring ASCII case
+   */
+  public static boolean regionEqualsLower(
+      String host, int hostOffset, String lower, int lowerOffset, int len) {
+    for (int i = 0; i < len; i++) {
+      int c = host.charAt(hostOffset + i);
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != lower.charAt(lowerOffset + i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

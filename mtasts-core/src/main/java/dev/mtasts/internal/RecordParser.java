@@ -1,0 +1,226 @@
+package dev.mtasts.internal;
+
+import dev.mtasts.policy.ParseResult;
+import dev.mtasts.policy.Problem;
+import dev.mtasts.policy.Problem.Kind;
+import dev.mtasts.policy.StsRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code _mta-sts} TXT answer parser: the multi-record rule of RFC 8461 section 3.1, then the
+ * record grammar, with the decisions of the project's RFC notes, section 8.
+ */
+public final class RecordParser {
+  /** What a record of a multi-record answer must begin with to count as an STS record. */
+  public static final String PREFIX = "v=STSv1;";
+
+  private static final String VERSION = "v=STSv1";
+
+  private final List<Problem> errors = new ArrayList<>(2);
+  private final List<Problem> warnings = new ArrayList<>(2);
+
+  private RecordParser() {}
+
+  /**
+   * Parses the TXT answer set of {@code _mta-sts.<domain>}.
+   *
+   * @param answer the records, each already joined from its strings
+   * @return the one STS record, or the problems found
+   */
+  public static ParseResult<StsRecord> parse(List<String> answer) {
+    return new RecordParser().run(answer);
+  }
+
+  private ParseResult<StsRecord> run(List<String> answer) {
+    StsRecord record = null;
+    if (answer.isEmpty()) {
+      errors.add(new Problem(Kind.NO_RECORD, 0, 0, "the answer holds no TXT record"));
+    } else if (answer.size() == 1) {
+      record = one(answer.get(0), 1);
+    } else {
+      int chosen = choose(answer);
+      if (chosen >= 0) {
+        record = one(answer.get(chosen), chosen + 1);
+      }
+    }
+    if (record == null) {
+      return new ParseResult.Invalid<>(errors, warnings);
+    }
+    return new ParseResult.Valid<>(record, warnings);
+  }
+
+  /** Applies the multi-record rule; returns the index of the one STS record, or -1. */
+  private int choose(List<String> answer) {
+    List<Integer> sts = new ArrayList<>(2);
+    for (int i = 0; i < answer.size(); i++) {
+      String r = answer.get(i);
+      if (r.startsWith(PREFIX)) {
+        sts.add(i);
+      } else {
+        String why = r.startsWith(VERSION) && r.length() > VERSION.length()
+                && isWsp(r.charAt(VERSION.length()))
+            ? "; with several records the literal prefix counts, so whitespace before ';' discards"
+                + " it (RFC 8461 erratum 6285)"
+            : "";
+        warnings.add(new Problem(Kind.RECORD_DISCARDED, i + 1, 0,
+            "record discarded: it does not begin with 'v=STSv1;'" + why));
+      }
+    }
+    if (sts.isEmpty()) {
+      errors.add(new Problem(Kind.NO_RECORD, 0, 0, "none of the " + answer.size()
+          + " records begins with 'v=STSv1;', so the domain has no MTA-STS policy"));
+      return -1;
+    }
+    if (sts.size() > 1) {
+      StringBuilder which = new StringBuilder();
+      for (int i : sts) {
+        which.append(which.length() == 0 ? "" : ", ").append(i + 1);
+      }
+      errors.add(new Problem(Kind.MULTIPLE_RECORDS, 0, 0, sts.size() + " records (" + which
+          + ") begin with 'v=STSv1;'; exactly one is allowed, so the domain has no usable policy"
+          + " until the extra ones are removed"));
+      return -1;
+    }
+    return sts.get(0);
+  }
+
+  private StsRecord one(String r, int no) {
+    int n = r.length();
+    if (n > StsRecord.MAX_RECORD_LENGTH) {
+      error(Kind.TOO_LARGE, no, 0, "the record is " + n + " characters long; at most "
+          + StsRecord.MAX_RECORD_LENGTH + " are accepted");
+      return null;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = r.charAt(i);
+      if (c >= 0x80) {
+        error(Kind.ENCODING, no, i + 1, Text.describe(c) + " is not allowed: TXT records are US-ASCII");
+        return null;
+      }
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        error(Kind.CONTROL_CHARACTER, no, i + 1, Text.describe(c) + " is not allowed in a record");
+        return null;
+      }
+    }
+    if (!r.startsWith(VERSION)
+        || (n > VERSION.length() && !isWsp(r.charAt(VERSION.length()))
+            && r.charAt(VERSION.length()) != ';')) {
+      String found = r.startsWith("v=") ? ", not " + Text.quote(token(r, 0)) : "";
+      error(Kind.VERSION, no, 1, "the record must begin with 'v=STSv1'" + found);
+      return null;
+    }
+    String id = null;
+    boolean idSeen = false;
+    Map<String, String> extensions = new LinkedHashMap<>();
+    int pos = VERSION.length();
+    while (true) {
+      int ws = pos;
+      while (pos < n && isWsp(r.charAt(pos))) {
+        pos++;
+      }
+      if (pos == n) {
+        if (pos > ws) {
+          warn(Kind.TRAILING_WHITESPACE, no, ws + 1,
+              "trailing whitespace ignored; the grammar allows it only after a final ';'");
+        }
+        break;
+      }
+      if (r.charAt(pos) != ';') {
+        error(Kind.SYNTAX, no, pos + 1, "expected ';' between fields, found "
+            + Text.describe(r.charAt(pos)));
+        return null;
+      }
+      if (pos > ws && ws == VERSION.length()) {
+        warn(Kind.WHITESPACE, no, ws + 1, "whitespace before ';': valid alone, but when the answer"
+            + " holds several records only those that begin with 'v=STSv1;' count (erratum 6285);"
+            + " write 'v=STSv1;'");
+      }
+      pos++;
+      while (pos < n && isWsp(r.charAt(pos))) {
+        pos++;
+      }
+      if (pos == n) {
+        break;
+      }
+      if (r.charAt(pos) == ';') {
+        error(Kind.SYNTAX, no, pos + 1, "empty field (two ';' in a row)");
+        return null;
+      }
+      int start = pos;
+      String field = token(r, pos);
+      pos += field.length();
+      int eq = field.indexOf('=');
+      if (eq < 0) {
+        error(Kind.SYNTAX, no, start + 1, "field " + Text.quote(field) + " is not 'name=value'");
+        return null;
+      }
+      String name = field.substring(0, eq);
+      String value = field.substring(eq + 1);
+      if (!RecordSyntax.validName(name)) {
+        error(Kind.FIELD_NAME, no, start + 1, "invalid field name " + Text.quote(name)
+            + "; names are 1 to 32 letters, digits, '_', '-' or '.', starting with a letter or digit");
+        return null;
+      }
+      if (!RecordSyntax.validValue(value)) {
+        error(Kind.SYNTAX, no, start + eq + 2, "the value of " + Text.quote(name)
+            + (value.isEmpty() ? " is empty" : " holds '=', which values may not contain"));
+        return null;
+      }
+      if (name.equals("id")) {
+        if (idSeen) {
+          warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second 'id' is ignored; the first applies");
+        } else if (RecordSyntax.validId(value)) {
+          idSeen = true;
+          id = value;
+        } else {
+          idSeen = true;
+          error(Kind.ID, no, start + eq + 2, "the id must be 1 to 32 letters or digits, not "
+              + Text.quote(value));
+        }
+      } else if (name.equals("v")) {
+        warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second 'v' field is ignored");
+      } else {
+        if (name.equalsIgnoreCase("id") || name.equalsIgnoreCase("v")) {
+          warn(Kind.FIELD_NAME_CASE, no, start + 1, "field " + Text.quote(name) + " is not '"
+              + name.toLowerCase(java.util.Locale.ROOT)
+              + "' (field names are case-sensitive); it is ignored as an unknown field");
+        }
+        if (extensions.putIfAbsent(name, value) != null) {
+          warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second " + Text.quote(name)
+              + " is ignored; the first applies");
+        }
+      }
+    }
+    if (!idSeen) {
+      error(Kind.MISSING_FIELD, no, 0,
+          "the required field 'id' is missing; add for example 'id=20260101T000000'");
+    }
+    if (!errors.isEmpty() || id == null) {
+      return null;
+    }
+    return new StsRecord(id, extensions);
+  }
+
+  private static String token(String r, int from) {
+    int end = from;
+    while (end < r.length() && r.charAt(end) != ';' && !isWsp(r.charAt(end))) {
+      end++;
+    }
+    return r.substring(from, end);
+  }
+
+  private static boolean isWsp(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private void error(Kind kind, int line, int column, String message) {
+    errors.add(new Problem(kind, line, column, message));
+  }
+
+  private void warn(Kind kind, int line, int column, String message) {
+    warnings.add(new Problem(kind, line, column, message));
+  }
+}
