@@ -1,12 +1,18 @@
 /**
- * MTA-STS (RFC 8461) core: policy and TXT record parsing, MX host matching.
+ * MTA-STS (RFC 8461) core: policy and TXT record parsing, MX host matching, DNS lookups, the HTTPS
+ * policy fetch and TLS-RPT (RFC 8460) result types.
  *
- * <p>Only {@code dev.mtasts.policy} is API; {@code dev.mtasts.internal} is not exported and may change
- * in any release.
+ * <p>The exported packages are API; {@code dev.mtasts.internal} is not exported and may change in any
+ * release.
  */
 module dev.mtasts.core {
   requires static org.jspecify;
+  requires transitive java.net.http;
+  requires org.dnsjava;
   requires org.slf4j;
 
   exports dev.mtasts.policy;
+  exports dev.mtasts.dns;
+  exports dev.mtasts.fetch;
+  exports dev.mtasts.tlsrpt;
 }

@@ -1,0 +1,44 @@
+package dev.mtasts.dns;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where mail for a domain goes, from its MX lookup.
+ */
+public sealed interface MxRecords permits MxRecords.Explicit, MxRecords.Implicit, MxRecords.NullMx {
+
+  /**
+   * The domain has MX records.
+   *
+   * @param hosts the exchangers ordered by preference (equal preferences in answer order)
+   */
+  record Explicit(List<MxHost> hosts) implements MxRecords {
+    /**
+     * Creates the list; it is copied.
+     *
+     * @throws IllegalArgumentException when {@code hosts} is empty
+     */
+    public Explicit {
+      hosts = List.copyOf(hosts);
+      if (hosts.isEmpty()) {
+        throw new IllegalArgumentException("an explicit MX list needs at least one host");
+      }
+    }
+  }
+
+  /**
+   * The domain has no MX records, so the domain itself is the exchanger (RFC 5321 section 5.1).
+   *
+   * @param domain the domain, which takes the place of the MX host
+   */
+  record Implicit(String domain) implements MxRecords {
+    /** Creates an implicit MX. */
+    public Implicit {
+      Objects.requireNonNull(domain, "domain");
+    }
+  }
+
+  /** The domain publishes a null MX ({@code 0 .}, RFC 7505): it accepts no mail. */
+  record NullMx() implements MxRecords {}
+}

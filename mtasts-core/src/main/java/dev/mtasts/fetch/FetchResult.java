@@ -1,0 +1,46 @@
+package dev.mtasts.fetch;
+
+import dev.mtasts.policy.Policy;
+import dev.mtasts.policy.Problem;
+import dev.mtasts.tlsrpt.ResultType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/** The outcome of fetching a policy: a valid policy, or a failure with its RFC 8460 result type. */
+public sealed interface FetchResult permits FetchResult.Fetched, FetchResult.Failed {
+
+  /**
+   * A valid policy was fetched.
+   *
+   * @param policy the policy
+   * @param warnings tolerated problems of the body
+   * @param fetchedAt when the response was complete
+   */
+  record Fetched(Policy policy, List<Problem> warnings, Instant fetchedAt) implements FetchResult {
+    /** Creates the result; the list is copied. */
+    public Fetched {
+      Objects.requireNonNull(policy, "policy");
+      Objects.requireNonNull(fetchedAt, "fetchedAt");
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /**
+   * No valid policy could be fetched.
+   *
+   * @param resultType {@link ResultType#STS_WEBPKI_INVALID} for certificate problems of the policy
+   *     host, {@link ResultType#STS_POLICY_FETCH_ERROR} for network and HTTP problems, {@link
+   *     ResultType#STS_POLICY_INVALID} for a body that is not a valid policy
+   * @param detail what went wrong, for people; safe to log
+   * @param problems for an invalid body, the parser's errors; otherwise empty
+   */
+  record Failed(ResultType resultType, String detail, List<Problem> problems) implements FetchResult {
+    /** Creates the result; the list is copied. */
+    public Failed {
+      Objects.requireNonNull(resultType, "resultType");
+      Objects.requireNonNull(detail, "detail");
+      problems = List.copyOf(problems);
+    }
+  }
+}
