@@ -1,0 +1,54 @@
+package dev.mtasts.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The usage example in the README compiles and prints what it promises. */
+class ReadmeExampleTest {
+
+  @Test
+  void readmeExampleCompilesAndRuns(@TempDir Path dir) throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    int start = readme.indexOf("<!-- example:start -->");
+    int end = readme.indexOf("<!-- example:end -->");
+    assertTrue(start >= 0 && end > start, "README has an example block");
+    String block = readme.substring(start, end);
+    String code = block.substring(block.indexOf("```java") + 7, block.lastIndexOf("```"));
+    assertTrue(code.lines().count() <= 25, "the example stays short");
+
+    Path source = dir.resolve("Example.java");
+    Files.writeString(source, code, StandardCharsets.UTF_8);
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+    int rc = compiler.run(null, null, diagnostics, "-d", dir.toString(),
+        "-classpath", System.getProperty("java.class.path"), source.toString());
+    assertEquals(0, rc, () -> "README example does not compile:\n" + diagnostics);
+
+    PrintStream originalOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      Method main = loader.loadClass("Example").getMethod("main", String[].class);
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      main.invoke(null, (Object) new String[0]);
+    } finally {
+      System.setOut(originalOut);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("id 20260101T000000, mode enforce"), printed);
+    assertTrue(printed.contains("mx1.mail.example.com permitted: true"), printed);
+  }
+}
