@@ -15,4 +15,5 @@ module dev.mtasts.core {
   exports dev.mtasts.dns;
   exports dev.mtasts.fetch;
   exports dev.mtasts.tlsrpt;
+  exports dev.mtasts.discovery;
 }
