@@ -16,4 +16,5 @@ module dev.mtasts.core {
   exports dev.mtasts.fetch;
   exports dev.mtasts.tlsrpt;
   exports dev.mtasts.discovery;
+  exports dev.mtasts.tls;
 }
