@@ -17,4 +17,5 @@ module dev.mtasts.core {
   exports dev.mtasts.tlsrpt;
   exports dev.mtasts.discovery;
   exports dev.mtasts.tls;
+  exports dev.mtasts.decision;
 }

@@ -1,0 +1,202 @@
+package dev.mtasts.decision;
+
+import dev.mtasts.policy.HostName;
+import dev.mtasts.tls.CertificateVerifier;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The facade an MTA uses for MTA-STS: built once, thread-safe, shared by every delivery thread.
+ *
+ * <p>For each delivery the MTA calls {@link #lookup(String)} with the recipient domain, or with the
+ * smart host's domain when it relays through one (RFC 8461 section 3.4; never the parent zone of a
+ * subdomain), and follows the resulting {@link PolicyLookup}; see the {@link dev.mtasts.decision
+ * package documentation} for the whole call sequence.
+ */
+public final class MtaSts {
+  private final PolicySource source;
+  private final CertificateVerifier verifier;
+  private final VerdictListener listener;
+  private final boolean deferWhenUnavailable;
+
+  private MtaSts(Builder b) {
+    this.source = Objects.requireNonNull(b.source, "a policy source is required");
+    this.verifier = b.verifier != null ? b.verifier : CertificateVerifier.builder().build();
+    this.listener = b.listener;
+    this.deferWhenUnavailable = b.deferWhenUnavailable;
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Looks up the policy that applies to a delivery.
+   *
+   * @param domain the recipient domain (or smart host domain); U-labels are converted to A-labels
+   * @return the lookup; the future completes normally for every DNS and HTTPS outcome
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
+   */
+  public CompletableFuture<PolicyLookup> lookupAsync(String domain) {
+    return source.currentAsync(normalize(domain)).thenApply(this::toLookup);
+  }
+
+  /**
+   * Blocking form of {@link #lookupAsync(String)}.
+   *
+   * @param domain the recipient domain
+   * @return the lookup
+   */
+  public PolicyLookup lookup(String domain) {
+    return join(lookupAsync(domain));
+  }
+
+  /**
+   * Checks the policy id again (and fetches a changed policy) before the MTA fails a message for
+   * good, as RFC 8461 section 5.1 requires.
+   *
+   * @param domain the recipient domain
+   * @return the lookup after the check
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
+   */
+  public CompletableFuture<PolicyLookup> recheckAsync(String domain) {
+    return source.recheckAsync(normalize(domain)).thenApply(this::toLookup);
+  }
+
+  /**
+   * Blocking form of {@link #recheckAsync(String)}.
+   *
+   * @param domain the recipient domain
+   * @return the lookup after the check
+   */
+  public PolicyLookup recheck(String domain) {
+    return join(recheckAsync(domain));
+  }
+
+  /**
+   * Returns the TLS parameters for a connection to an MX host: SNI set to the MX host name (RFC 8461
+   * section 7.1) and TLS 1.2 or newer only. Endpoint identification is left off because the {@link
+   * #trustManager(PolicyLookup, String) trust manager} checks the name as RFC 8461 requires.
+   *
+   * @param mxHost the MX host name
+   * @return new parameters
+   * @throws IllegalArgumentException when {@code mxHost} is not a valid host name
+   */
+  public SSLParameters sslParameters(String mxHost) {
+    SSLParameters params = new SSLParameters();
+    params.setServerNames(List.of(new SNIHostName(normalize(mxHost))));
+    params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+    return params;
+  }
+
+  /**
+   * Returns a trust manager that enforces the lookup inside the MTA's own TLS handshake with one MX
+   * host: under {@code enforce} a failing host makes the handshake fail; under {@code testing} the
+   * handshake proceeds and the failure is reported; without an applied policy any certificate is
+   * accepted (opportunistic TLS). Install it in the {@code SSLContext} used for that connection.
+   *
+   * @param lookup the lookup of the delivery
+   * @param mxHost the MX host the connection goes to
+   * @return a new trust manager bound to that host
+   */
+  public MtaStsTrustManager trustManager(PolicyLookup lookup, String mxHost) {
+    return new MtaStsTrustManager(lookup, mxHost);
+  }
+
+  private PolicyLookup toLookup(PolicyState state) {
+    return new PolicyLookup(state, verifier, listener, deferWhenUnavailable);
+  }
+
+  private static String normalize(String domain) {
+    return HostName.parse(domain)
+        .orElseThrow(() -> new IllegalArgumentException("not a valid domain name"))
+        .value();
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** Builds an {@link MtaSts}. */
+  public static final class Builder {
+    private PolicySource source;
+    private CertificateVerifier verifier;
+    private VerdictListener listener = VerdictListener.NONE;
+    private boolean deferWhenUnavailable;
+
+    private Builder() {}
+
+    /**
+     * Sets where policies come from: the cache of {@code mtasts-cache} for an MTA, or a {@link
+     * DiscoveryPolicySource}.
+     *
+     * @param source the policy source
+     * @return this builder
+     */
+    public Builder policySource(PolicySource source) {
+      this.source = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /**
+     * Sets the certificate verifier; by default the JDK's trusted roots and the system clock.
+     *
+     * @param verifier the verifier
+     * @return this builder
+     */
+    public Builder certificateVerifier(CertificateVerifier verifier) {
+      this.verifier = Objects.requireNonNull(verifier, "verifier");
+      return this;
+    }
+
+    /**
+     * Sets the listener that receives every verdict (for TLS-RPT and metrics).
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder verdictListener(VerdictListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * When the TXT lookup fails temporarily and nothing is cached, RFC 8461 leaves open whether to
+     * send without MTA-STS or to wait. The default sends ({@code false}); {@code true} makes {@link
+     * PolicyLookup#shouldDefer()} tell the MTA to defer the message instead.
+     *
+     * @param defer whether to defer
+     * @return this builder
+     */
+    public Builder deferWhenUnavailable(boolean defer) {
+      this.deferWhenUnavailable = defer;
+      return this;
+    }
+
+    /**
+     * Builds the facade.
+     *
+     * @return the facade
+     * @throws NullPointerException when no policy source was set
+     */
+    public MtaSts build() {
+      return new MtaSts(this);
+    }
+  }
+}

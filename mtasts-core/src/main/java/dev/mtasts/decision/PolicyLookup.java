@@ -1,0 +1,257 @@
+package dev.mtasts.decision;
+
+import dev.mtasts.internal.Text;
+import dev.mtasts.policy.Mode;
+import dev.mtasts.policy.Policy;
+import dev.mtasts.tls.CertificateCheck;
+import dev.mtasts.tls.CertificateVerifier;
+import dev.mtasts.tlsrpt.ResultType;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The policy that applies to one delivery, and the decisions that follow from it. Immutable and
+ * thread-safe; get one from {@link MtaSts#lookup(String)} per delivery attempt.
+ */
+public final class PolicyLookup {
+
+  /** What applies to the domain. */
+  public enum Status {
+    /** An {@code enforce} policy: failing hosts are refused. */
+    ENFORCE,
+    /** A {@code testing} policy: failing hosts are used but reported. */
+    TESTING,
+    /** A {@code none} policy: deliver as without MTA-STS. */
+    NONE,
+    /** The domain has no available policy (no record, or a policy that could not be fetched). */
+    NO_POLICY,
+    /** The TXT lookup failed temporarily and nothing was cached (see {@link #shouldDefer()}). */
+    UNAVAILABLE
+  }
+
+  private final PolicyState state;
+  private final Status status;
+  private final CertificateVerifier verifier;
+  private final VerdictListener listener;
+  private final boolean deferWhenUnavailable;
+
+  PolicyLookup(PolicyState state, CertificateVerifier verifier, VerdictListener listener,
+      boolean deferWhenUnavailable) {
+    this.state = Objects.requireNonNull(state, "state");
+    this.verifier = verifier;
+    this.listener = listener;
+    this.deferWhenUnavailable = deferWhenUnavailable;
+    if (state instanceof PolicyState.Applied applied) {
+      Mode mode = applied.policy().mode();
+      this.status = mode == Mode.ENFORCE ? Status.ENFORCE
+          : mode == Mode.TESTING ? Status.TESTING : Status.NONE;
+    } else {
+      this.status = ((PolicyState.Absent) state).reason() == PolicyState.AbsentReason.TEMPORARY_FAILURE
+          ? Status.UNAVAILABLE : Status.NO_POLICY;
+    }
+  }
+
+  /**
+   * Returns what applies.
+   *
+   * @return the status
+   */
+  public Status status() {
+    return status;
+  }
+
+  /**
+   * Returns the policy domain.
+   *
+   * @return lower-case A-labels
+   */
+  public String domain() {
+    return state.domain();
+  }
+
+  /**
+   * Returns what the policy source knew, with the reason when no policy applies.
+   *
+   * @return the state
+   */
+  public PolicyState state() {
+    return state;
+  }
+
+  /**
+   * Returns the applied policy.
+   *
+   * @return the policy (also a {@code none} policy), or empty when no policy applies
+   */
+  public Optional<Policy> policy() {
+    return state instanceof PolicyState.Applied applied
+        ? Optional.of(applied.policy()) : Optional.empty();
+  }
+
+  /**
+   * Tells whether the MTA should defer the delivery rather than send without MTA-STS: only when the
+   * TXT lookup failed temporarily with nothing cached and the MTA chose {@link
+   * MtaSts.Builder#deferWhenUnavailable(boolean)}.
+   *
+   * @return {@code true} to defer
+   */
+  public boolean shouldDefer() {
+    return status == Status.UNAVAILABLE && deferWhenUnavailable;
+  }
+
+  /**
+   * Marks the MTA's MX hosts by the policy, keeping their order. The MTA walks the list as usual and
+   * treats a host that is not {@link MxCandidate#permitted() permitted} as a transient failure (RFC
+   * 8461 section 8.4); nothing is removed, so the list can never be emptied silently.
+   *
+   * @param mxHosts the MX host names in the order the MTA tries them
+   * @return one candidate per host, in the same order
+   */
+  public List<MxCandidate> candidates(List<String> mxHosts) {
+    List<MxCandidate> out = new ArrayList<>(mxHosts.size());
+    for (String host : mxHosts) {
+      Optional<Failure> mismatch = mxMismatch(host);
+      out.add(new MxCandidate(host, mismatch.isEmpty() || status != Status.ENFORCE, mismatch));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Decides on an MX host after the TLS handshake.
+   *
+   * @param mxHost the MX host name the connection was opened to
+   * @param session the established TLS session
+   * @return the verdict
+   */
+  public Verdict verify(String mxHost, SSLSession session) {
+    return decide(mxHost, Dane.NOT_USED, () -> verifier.verify(mxHost, session));
+  }
+
+  /**
+   * Decides on an MX host after the TLS handshake.
+   *
+   * @param mxHost the MX host name the connection was opened to
+   * @param chain the peer's certificate chain, leaf first
+   * @param protocol the negotiated protocol, e.g. {@code TLSv1.3}
+   * @return the verdict
+   */
+  public Verdict verify(String mxHost, List<X509Certificate> chain, String protocol) {
+    return verify(mxHost, chain, protocol, Dane.NOT_USED);
+  }
+
+  /**
+   * Decides on an MX host after the TLS handshake, taking the MTA's DANE outcome into account: a
+   * failed DANE validation refuses the host whatever the policy says.
+   *
+   * @param mxHost the MX host name the connection was opened to
+   * @param chain the peer's certificate chain, leaf first
+   * @param protocol the negotiated protocol
+   * @param dane the MTA's DANE outcome for this host
+   * @return the verdict
+   */
+  public Verdict verify(String mxHost, List<X509Certificate> chain, String protocol, Dane dane) {
+    return decide(mxHost, dane, () -> verifier.verify(mxHost, chain, protocol));
+  }
+
+  /**
+   * Decides on an MX host that did not offer STARTTLS (or refused it).
+   *
+   * @param mxHost the MX host name
+   * @return the verdict: refused under {@code enforce}, reported under {@code testing}
+   */
+  public Verdict starttlsNotSupported(String mxHost) {
+    Failure failure = new Failure(ResultType.STARTTLS_NOT_SUPPORTED, "starttls-not-supported",
+        "the host did not offer STARTTLS");
+    return decide(mxHost, Dane.NOT_USED, () -> toCheck(failure));
+  }
+
+  /**
+   * Decides on an MX host whose TLS handshake failed for a reason other than its certificate.
+   *
+   * @param mxHost the MX host name
+   * @param reason what failed, e.g. the exception's message; it is quoted escaped
+   * @return the verdict: refused under {@code enforce}, reported under {@code testing}
+   */
+  public Verdict handshakeFailed(String mxHost, String reason) {
+    Failure failure = new Failure(ResultType.VALIDATION_FAILURE, "tls-handshake-failed",
+        "the TLS handshake failed: " + Text.quote(reason));
+    return decide(mxHost, Dane.NOT_USED, () -> toCheck(failure));
+  }
+
+  /**
+   * What to do when every candidate failed: retry later, after checking the policy id again
+   * ({@link MtaSts#recheck(String)}); never a permanent failure (RFC 8461 section 5).
+   *
+   * @return the instruction
+   */
+  public RetryLater allCandidatesFailed() {
+    return new RetryLater(domain(), "no MX host of " + domain() + " passed MTA-STS validation;"
+        + " defer the message, check the policy id again before the next attempt, and never fail"
+        + " it permanently for this reason alone");
+  }
+
+  /**
+   * The instruction after every candidate failed.
+   *
+   * @param domain the policy domain
+   * @param message what to do, for logs
+   */
+  public record RetryLater(String domain, String message) {
+    /** Creates the instruction. */
+    public RetryLater {
+      Objects.requireNonNull(domain, "domain");
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  private Optional<Failure> mxMismatch(String host) {
+    if (status != Status.ENFORCE && status != Status.TESTING) {
+      return Optional.empty();
+    }
+    Policy policy = ((PolicyState.Applied) state).policy();
+    if (policy.permits(host)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Failure(ResultType.VALIDATION_FAILURE, "mx-not-in-policy",
+        "the MX host " + Text.quote(host) + " is not listed in the policy of " + domain()));
+  }
+
+  private Verdict decide(String mxHost, Dane dane, java.util.function.Supplier<CertificateCheck> check) {
+    Verdict verdict;
+    if (dane == Dane.FAILED) {
+      verdict = new Verdict.Refuse(new Failure(ResultType.TLSA_INVALID, "dane-failed",
+          "DANE validation failed for " + Text.quote(mxHost) + "; MTA-STS never overrides it"));
+    } else if (status != Status.ENFORCE && status != Status.TESTING) {
+      verdict = new Verdict.Deliver();
+    } else {
+      Optional<Failure> failure = mxMismatch(mxHost);
+      if (failure.isEmpty() && check.get() instanceof CertificateCheck.Failed failed) {
+        failure = Optional.of(
+            new Failure(failed.resultType(), failed.failureReasonCode(), failed.detail()));
+      }
+      if (failure.isEmpty()) {
+        verdict = new Verdict.Deliver();
+      } else if (status == Status.ENFORCE) {
+        verdict = new Verdict.Refuse(failure.get());
+      } else {
+        verdict = new Verdict.DeliverAndReport(failure.get());
+      }
+    }
+    listener.onVerdict(this, mxHost, verdict);
+    return verdict;
+  }
+
+  private static CertificateCheck toCheck(Failure failure) {
+    return new CertificateCheck.Failed(failure.resultType(), failure.failureReasonCode(),
+        failure.detail());
+  }
+
+  @Override
+  public String toString() {
+    return "PolicyLookup[" + domain() + ": " + status + "]";
+  }
+}
