@@ -1,0 +1,175 @@
+package dev.mtasts.decision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mtasts.policy.Mode;
+import dev.mtasts.policy.MxPattern;
+import dev.mtasts.policy.Policy;
+import dev.mtasts.tlsrpt.ResultType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class PolicyLookupTest {
+  private final List<String> recorded = new ArrayList<>();
+
+  private MtaSts facade(PolicyState state, boolean defer) {
+    PolicySource source = new PolicySource() {
+      @Override
+      public CompletableFuture<PolicyState> currentAsync(String domain) {
+        return CompletableFuture.completedFuture(state);
+      }
+
+      @Override
+      public CompletableFuture<PolicyState> recheckAsync(String domain) {
+        return currentAsync(domain);
+      }
+    };
+    return MtaSts.builder().policySource(source).deferWhenUnavailable(defer)
+        .verdictListener((lookup, host, verdict) -> recorded.add(host + " " + verdict))
+        .build();
+  }
+
+  private static PolicyState applied(Mode mode) {
+    Policy policy = Policy.of(mode, Duration.ofDays(7), mode == Mode.NONE ? List.of()
+        : List.of(MxPattern.of("mx1.example.com"), MxPattern.of("*.backup.example.com")));
+    return new PolicyState.Applied("example.com", "1", policy, Instant.EPOCH, Optional.empty());
+  }
+
+  private static PolicyState absent(PolicyState.AbsentReason reason) {
+    return new PolicyState.Absent("example.com", reason, "test", Optional.empty());
+  }
+
+  @Test
+  void statusFollowsModeAndAbsence() {
+    assertEquals(PolicyLookup.Status.ENFORCE, facade(applied(Mode.ENFORCE), false).lookup("example.com").status());
+    assertEquals(PolicyLookup.Status.TESTING, facade(applied(Mode.TESTING), false).lookup("example.com").status());
+    assertEquals(PolicyLookup.Status.NONE, facade(applied(Mode.NONE), false).lookup("example.com").status());
+    assertEquals(PolicyLookup.Status.NO_POLICY,
+        facade(absent(PolicyState.AbsentReason.NO_POLICY), false).lookup("example.com").status());
+    assertEquals(PolicyLookup.Status.NO_POLICY,
+        facade(absent(PolicyState.AbsentReason.POLICY_FAILURE), false).lookup("example.com").status());
+    assertEquals(PolicyLookup.Status.UNAVAILABLE,
+        facade(absent(PolicyState.AbsentReason.TEMPORARY_FAILURE), false).lookup("example.com").status());
+  }
+
+  @Test
+  void deferOnlyWhenUnavailableAndChosen() {
+    assertFalse(facade(absent(PolicyState.AbsentReason.TEMPORARY_FAILURE), false)
+        .lookup("example.com").shouldDefer());
+    assertTrue(facade(absent(PolicyState.AbsentReason.TEMPORARY_FAILURE), true)
+        .lookup("example.com").shouldDefer());
+    assertFalse(facade(absent(PolicyState.AbsentReason.NO_POLICY), true)
+        .lookup("example.com").shouldDefer());
+  }
+
+  @Test
+  void enforceMarksUnlistedHostsNotPermittedButKeepsThemInOrder() {
+    PolicyLookup lookup = facade(applied(Mode.ENFORCE), false).lookup("example.com");
+    List<MxCandidate> candidates = lookup.candidates(
+        List.of("evil.example.net", "MX1.example.com.", "a.backup.example.com", "a.b.backup.example.com"));
+    assertEquals(4, candidates.size());
+    assertEquals("evil.example.net", candidates.get(0).host());
+    assertFalse(candidates.get(0).permitted());
+    assertEquals("mx-not-in-policy", candidates.get(0).failure().orElseThrow().failureReasonCode());
+    assertEquals(ResultType.VALIDATION_FAILURE, candidates.get(0).failure().orElseThrow().resultType());
+    assertTrue(candidates.get(1).permitted());
+    assertTrue(candidates.get(1).failure().isEmpty());
+    assertTrue(candidates.get(2).permitted());
+    assertFalse(candidates.get(3).permitted());
+  }
+
+  @Test
+  void testingPermitsUnlistedHostsButNamesTheMismatch() {
+    PolicyLookup lookup = facade(applied(Mode.TESTING), false).lookup("example.com");
+    MxCandidate c = lookup.candidates(List.of("evil.example.net")).get(0);
+    assertTrue(c.permitted());
+    assertTrue(c.failure().isPresent());
+  }
+
+  @Test
+  void noPolicyAndNonePermitEverything() {
+    for (PolicyState s : List.of(applied(Mode.NONE), absent(PolicyState.AbsentReason.NO_POLICY))) {
+      MxCandidate c = facade(s, false).lookup("example.com").candidates(List.of("any.example.net")).get(0);
+      assertTrue(c.permitted());
+      assertTrue(c.failure().isEmpty());
+    }
+  }
+
+  @Test
+  void starttlsMissingRefusedUnderEnforceReportedUnderTestingIgnoredWithoutPolicy() {
+    Verdict enforce = facade(applied(Mode.ENFORCE), false).lookup("example.com")
+        .starttlsNotSupported("mx1.example.com");
+    Verdict.Refuse refuse = assertInstanceOf(Verdict.Refuse.class, enforce);
+    assertEquals(ResultType.STARTTLS_NOT_SUPPORTED, refuse.failure().resultType());
+
+    Verdict testing = facade(applied(Mode.TESTING), false).lookup("example.com")
+        .starttlsNotSupported("mx1.example.com");
+    assertEquals(ResultType.STARTTLS_NOT_SUPPORTED,
+        assertInstanceOf(Verdict.DeliverAndReport.class, testing).failure().resultType());
+
+    assertInstanceOf(Verdict.Deliver.class, facade(absent(PolicyState.AbsentReason.NO_POLICY), false)
+        .lookup("example.com").starttlsNotSupported("mx1.example.com"));
+    assertEquals(3, recorded.size(), "every verdict reaches the listener");
+  }
+
+  @Test
+  void unlistedHostIsRefusedBeforeAnyCertificateCheck() {
+    Verdict v = facade(applied(Mode.ENFORCE), false).lookup("example.com")
+        .verify("evil.example.net", List.of(), "TLSv1.3");
+    assertEquals("mx-not-in-policy", assertInstanceOf(Verdict.Refuse.class, v).failure().failureReasonCode());
+  }
+
+  @Test
+  void oldTlsVersionFailsUnderEnforce() {
+    Verdict v = facade(applied(Mode.ENFORCE), false).lookup("example.com")
+        .verify("mx1.example.com", List.of(), "TLSv1.1");
+    Verdict.Refuse refuse = assertInstanceOf(Verdict.Refuse.class, v);
+    assertEquals("tls-version", refuse.failure().failureReasonCode());
+    assertEquals(ResultType.VALIDATION_FAILURE, refuse.failure().resultType());
+  }
+
+  @Test
+  void failedDaneIsNeverOverridden() {
+    for (PolicyState s : List.of(applied(Mode.TESTING), applied(Mode.NONE),
+        absent(PolicyState.AbsentReason.NO_POLICY))) {
+      Verdict v = facade(s, false).lookup("example.com")
+          .verify("mx1.example.com", List.of(), "TLSv1.3", Dane.FAILED);
+      assertEquals(ResultType.TLSA_INVALID, assertInstanceOf(Verdict.Refuse.class, v).failure().resultType());
+    }
+  }
+
+  @Test
+  void handshakeFailureMessageIsEscaped() {
+    Verdict v = facade(applied(Mode.ENFORCE), false).lookup("example.com")
+        .handshakeFailed("mx1.example.com", "bad\r\nInjected: line");
+    String detail = assertInstanceOf(Verdict.Refuse.class, v).failure().detail();
+    assertFalse(detail.contains("\r") || detail.contains("\n"), detail);
+  }
+
+  @Test
+  void allCandidatesFailedIsATemporaryInstruction() {
+    PolicyLookup.RetryLater retry = facade(applied(Mode.ENFORCE), false).lookup("example.com")
+        .allCandidatesFailed();
+    assertEquals("example.com", retry.domain());
+    assertTrue(retry.message().contains("check the policy id again"));
+  }
+
+  @Test
+  void domainIsNormalisedAndValidated() {
+    MtaSts mtaSts = facade(applied(Mode.ENFORCE), false);
+    assertThrows(IllegalArgumentException.class, () -> mtaSts.lookup("a b.example.com"));
+    assertEquals("mx1.example.com",
+        mtaSts.sslParameters("MX1.Example.com.").getServerNames().get(0).toString()
+            .replaceAll(".*=", "").replace("]", "").trim().toLowerCase());
+    assertEquals(List.of("TLSv1.3", "TLSv1.2"), List.of(mtaSts.sslParameters("mx1.example.com").getProtocols()));
+  }
+}
