@@ -6,6 +6,7 @@
 module dev.mtasts.testkit {
   requires static org.jspecify;
   requires transitive dev.mtasts.core;
+  requires org.dnsjava;
   requires org.slf4j;
 
   exports dev.mtasts.testkit;
