@@ -65,6 +65,18 @@ public final class PolicyDiscoverer {
   }
 
   /**
+   * Fetches the policy of a domain over HTTPS without looking at its TXT record; for a sender that
+   * has just read the record with {@link #lookupRecordAsync(String)}.
+   *
+   * @param domain the policy domain (U-labels are converted to A-labels)
+   * @return the fetch outcome; the future never completes exceptionally for HTTPS outcomes
+   * @throws IllegalArgumentException when {@code domain} is not a valid host name
+   */
+  public CompletableFuture<FetchResult> fetchPolicyAsync(String domain) {
+    return fetcher.fetchAsync(normalize(domain));
+  }
+
+  /**
    * Discovers the policy of a domain.
    *
    * @param domain the policy domain (U-labels are converted to A-labels)
