@@ -80,7 +80,8 @@ public final class PolicyParser {
       while (end < n && b[end] != '\n') {
         end++;
       }
-      int contentEnd = end > pos && b[end - 1] == '\r' ? end - 1 : end;
+      // CR ends a line only as part of CRLF; a CR at the very end of the body is a bare CR.
+      int contentEnd = end < n && end > pos && b[end - 1] == '\r' ? end - 1 : end;
       line(pos, contentEnd);
       pos = end + 1;
       lineStart = pos;
