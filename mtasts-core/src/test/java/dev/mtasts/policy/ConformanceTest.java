@@ -256,6 +256,12 @@ class ConformanceTest {
 
   // ------------------------------------------------------------------------------------------ helpers
 
+  private static List<Problem> concat(List<Problem> a, List<Problem> b) {
+    List<Problem> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   private static List<String> words(String s) {
     return s.isBlank() ? List.of() : List.of(s.trim().split(" +"));
   }
@@ -373,6 +379,10 @@ class ConformanceTest {
       List<Expected> warnings = expected("warning");
       if (!r.isValid() && errors.isEmpty()) {
         fail(name + ": an invalid case must name at least one error-kind");
+      }
+      for (Problem p : concat(r.errors(), r.warnings())) {
+        assertTrue(p.message().chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f),
+            name + ": message is not printable ASCII: " + p.message());
       }
       match("error", errors, count("error-count", errors.size()), r.errors());
       match("warning", warnings, count("warning-count", warnings.size()), r.warnings());
