@@ -8,8 +8,9 @@ import java.util.Locale;
  *
  * <p>IDN conversion uses {@link IDN} (IDNA 2003 with STD3 rules). DNS hands MX names to a sender
  * already in A-label form, and RFC 8461 requires A-labels in policies, so conversion only serves
- * callers that pass U-labels; where IDNA 2003 and 2008 differ (a handful of characters such as
- * U+00DF) the converted name fails to match rather than matching something else.
+ * callers that pass U-labels; a name is accepted only when each converted label converts back to the
+ * given one, so where IDNA 2003 maps characters (U+00DF, zero-width and fullwidth characters, ...)
+ * the name fails to match rather than matching something else.
  */
 public final class HostNames {
   /** The longest host name, in characters, without a trailing dot. */
@@ -110,7 +111,34 @@ public final class HostNames {
       return null;
     }
     len = asciiLength(ascii);
-    return len >= 0 ? lowerAscii(ascii, len) : null;
+    if (len < 0) {
+      return null;
+    }
+    String lower = lowerAscii(ascii, len);
+    return onlyUlabelsConverted(name, lower) ? lower : null;
+  }
+
+  /**
+   * Tells whether IDNA conversion did nothing but turn U-labels into A-labels (and lower the case).
+   * IDNA 2003 also maps characters away (zero-width space, soft hyphen) or onto ASCII (fullwidth
+   * letters, ideographic full stop); a name that needs such mapping is not a U-label name, so it must
+   * not turn into, and then match, its ASCII look-alike.
+   */
+  private static boolean onlyUlabelsConverted(String name, String ascii) {
+    String given = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    String[] in = given.split("\\.", -1);
+    String[] out = ascii.split("\\.", -1);
+    if (in.length != out.length) {
+      return false;
+    }
+    for (int i = 0; i < in.length; i++) {
+      String label = in[i].toLowerCase(Locale.ROOT);
+      String back = hasNonAscii(label) ? IDN.toUnicode(out[i], IDN.USE_STD3_ASCII_RULES) : out[i];
+      if (!back.equals(label)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

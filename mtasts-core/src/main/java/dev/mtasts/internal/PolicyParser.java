@@ -37,6 +37,8 @@ public final class PolicyParser {
 
   private int lineStart;
   private int lineNo;
+  /** Whether a line that is not blank has been seen; blank lines are tolerated only after one. */
+  private boolean started;
 
   private int versionLine;
   private int modeLine;
@@ -80,7 +82,8 @@ public final class PolicyParser {
       while (end < n && b[end] != '\n') {
         end++;
       }
-      int contentEnd = end > pos && b[end - 1] == '\r' ? end - 1 : end;
+      // CR ends a line only as part of CRLF; a CR at the very end of the body is a bare CR.
+      int contentEnd = end < n && end > pos && b[end - 1] == '\r' ? end - 1 : end;
       line(pos, contentEnd);
       pos = end + 1;
       lineStart = pos;
@@ -95,10 +98,16 @@ public final class PolicyParser {
       i++;
     }
     if (i == to) {
+      if (!started) {
+        error(Kind.SYNTAX, 1, "the body starts with a blank line; the first line must be a field"
+            + " (RFC 8461 section 3.2)");
+        return;
+      }
       warning(Kind.BLANK_LINE, 0, "blank line ignored; a policy has no blank lines between or after"
           + " its fields (RFC 8461 section 3.2)");
       return;
     }
+    started = true;
     int colon = -1;
     boolean nonAscii = false;
     for (int j = from; j < to; j++) {
