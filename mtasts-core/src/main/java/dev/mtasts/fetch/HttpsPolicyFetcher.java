@@ -70,6 +70,10 @@ import org.jspecify.annotations.Nullable;
  *       <td>{@link ResultType#STS_POLICY_INVALID}, with the parser's problems</td></tr>
  * </table>
  *
+ * <p>The JDK's client may send the GET a second time on its own when a connection fails before any
+ * byte of the response arrived (a refused connect, or a close right after the request); that is
+ * still one fetch and one result.
+ *
  * <p>An instance owns one {@link HttpClient}, is thread-safe, and is meant to be built once and
  * shared:
  *
@@ -409,7 +413,8 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
 
     /**
      * Sets the executor the HTTP client runs its tasks on (and the futures complete on); by default
-     * the client's own.
+     * the client's own. A fetch that misses its deadline completes on the JDK's timer thread instead,
+     * so chain slow work with an {@code ...Async} method.
      *
      * @param executor the executor
      * @return this builder

@@ -112,7 +112,13 @@ public final class PolicyHost implements AutoCloseable {
    * @param headers the headers, names in lower case, in arrival order
    */
   public record RecordedRequest(String method, String url, Map<String, List<String>> headers) {
-    /** Creates the record; the map is copied. */
+    /**
+     * Creates the record; the map is copied.
+     *
+     * @param method the method
+     * @param url the path and query
+     * @param headers the headers
+     */
     public RecordedRequest {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(url, "url");
