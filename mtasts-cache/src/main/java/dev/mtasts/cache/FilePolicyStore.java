@@ -56,14 +56,40 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code <domain>.sts}: the entry of one domain, named by its lower-case A-label (letters,
- *       digits, hyphens and dots only, so always a safe file name). The format is text with a magic
- *       line, the fields and a CRC32C trailer; see the project's documentation of the store format.
+ *       digits, hyphens and dots only, so always a safe file name), in the format below.
  *   <li>{@code .lock}: held with an OS file lock while a store has the directory open, holding the
  *       process id of the holder.
  *   <li>{@code .tmp-*}: a write in progress. Left over only by a crash; removed by the next {@link
  *       #loadAll()}. Never read as an entry.
  *   <li>{@code <domain>.sts.corrupt-<UTC timestamp>}: a damaged entry, set aside.
  * </ul>
+ *
+ * <h2>Entry format (version 1)</h2>
+ *
+ * <p>Text, so that {@code cat} shows an entry, and strict, so that a torn, altered or foreign file is
+ * told from a valid one. Header lines end in LF and come in this order; the policy text is {@link
+ * dev.mtasts.policy.Policy#toText()} (CRLF lines), exactly {@code policy-length} bytes; the last
+ * line is the CRC32C, in 8 lower-case hex digits, of every byte before it, and nothing follows it.
+ *
+ * <pre>
+ * MTA-STS-POLICY-STORE/1
+ * domain: example.com
+ * id: 20240101T000000
+ * fetched-at: 2025-01-02T03:04:05.123456789Z
+ * policy-length: 91
+ *
+ * version: STSv1
+ * mode: enforce
+ * mx: mx1.example.com
+ * mx: *.mx.example.net
+ * max_age: 604800
+ * crc32c: 0a1b2c3d
+ * </pre>
+ *
+ * <p>{@code fetched-at} is ISO-8601 in UTC with up to nanoseconds, as {@link
+ * java.time.Instant#toString()} writes it. A file larger than an entry can be (129 KiB) is rejected
+ * without being read whole. A later format version gets a new number in the first line; this
+ * version reports such a file as one it cannot read.
  *
  * <h2>Durability and crashes</h2>
  *
@@ -731,6 +757,7 @@ public final class FilePolicyStore implements PolicyStore {
             null);
       }
       FileChannel channel = null;
+      boolean opened = false;
       try {
         channel =
             FileChannel.open(
@@ -761,7 +788,7 @@ public final class FilePolicyStore implements PolicyStore {
                 (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
             0);
         FilePolicyStore store = new FilePolicyStore(this, real, channel, lock);
-        channel = null;
+        opened = true;
         return store;
       } catch (IOException e) {
         throw new PolicyStoreException(
@@ -771,12 +798,14 @@ public final class FilePolicyStore implements PolicyStore {
             "cannot lock the store directory: " + e,
             e);
       } finally {
-        if (channel != null) {
+        if (!opened) {
           OPEN_DIRECTORIES.remove(real);
-          try {
-            channel.close();
-          } catch (IOException e) {
-            LOG.debug("closing {}", lockPath, e);
+          if (channel != null) {
+            try {
+              channel.close();
+            } catch (IOException e) {
+              LOG.debug("closing {}", lockPath, e);
+            }
           }
         }
       }

@@ -142,7 +142,7 @@ public final class JdbcPolicyStore implements PolicyStore {
   public Optional<CachedPolicy> load(String domain) {
     checkOpen();
     String d = Domains.normalize(domain);
-    try (Connection c = dataSource.getConnection();
+    try (Connection c = connection();
         PreparedStatement st = c.prepareStatement(sql.selectOne)) {
       st.setString(1, d);
       try (ResultSet rs = st.executeQuery()) {
@@ -207,7 +207,7 @@ public final class JdbcPolicyStore implements PolicyStore {
           "policy text of " + text.length() + " bytes is over " + EntryFormat.MAX_POLICY_BYTES);
     }
     OffsetDateTime fetchedAt = timestamp(policy.fetchedAt());
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = connection()) {
       if (dialect == Dialect.POSTGRESQL) {
         try (PreparedStatement st = c.prepareStatement(sql.upsert)) {
           st.setString(1, d);
@@ -257,7 +257,7 @@ public final class JdbcPolicyStore implements PolicyStore {
   public boolean delete(String domain) {
     checkOpen();
     String d = Domains.normalize(domain);
-    try (Connection c = dataSource.getConnection();
+    try (Connection c = connection();
         PreparedStatement st = c.prepareStatement(sql.delete)) {
       st.setString(1, d);
       return st.executeUpdate() > 0;
@@ -275,7 +275,7 @@ public final class JdbcPolicyStore implements PolicyStore {
     Instant now = clock.instant();
     OffsetDateTime until = timestamp(now.plus(ttl));
     Lease lease = new Lease(d, owner, until.toInstant());
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = connection()) {
       boolean granted =
           dialect == Dialect.POSTGRESQL
               ? leasePostgres(c, d, owner, now, until)
@@ -363,7 +363,7 @@ public final class JdbcPolicyStore implements PolicyStore {
   public boolean release(Lease lease) {
     checkOpen();
     String d = Domains.normalize(lease.domain());
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = connection()) {
       try (PreparedStatement st = c.prepareStatement(sql.releasePlaceholder)) {
         st.setString(1, d);
         st.setString(2, lease.owner());
@@ -445,6 +445,28 @@ public final class JdbcPolicyStore implements PolicyStore {
       listener.accept(p);
     } catch (RuntimeException e) {
       LOG.warn("policy store: the problem listener failed", e);
+    }
+  }
+
+  /**
+   * Returns a connection in auto-commit mode, whatever the pool's default, so that each statement
+   * of the single-statement operations is committed on its own. A pool resets the mode when the
+   * connection is returned; a plain data source closes it.
+   */
+  private Connection connection() throws SQLException {
+    Connection c = dataSource.getConnection();
+    try {
+      if (!c.getAutoCommit()) {
+        c.setAutoCommit(true);
+      }
+      return c;
+    } catch (SQLException e) {
+      try {
+        c.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
   }
 
@@ -551,6 +573,9 @@ public final class JdbcPolicyStore implements PolicyStore {
      */
     public JdbcPolicyStore build() {
       try (Connection c = dataSource.getConnection()) {
+        if (!c.getAutoCommit()) {
+          c.setAutoCommit(true); // the CREATE TABLE must be committed
+        }
         Dialect d = dialect;
         if (d == null) {
           String product = c.getMetaData().getDatabaseProductName();
@@ -596,15 +621,12 @@ public final class JdbcPolicyStore implements PolicyStore {
       }
     }
 
-    private static boolean probe(Connection c, Sql statements) throws SQLException {
-      boolean autoCommit = c.getAutoCommit();
+    private static boolean probe(Connection c, Sql statements) {
       try (Statement st = c.createStatement()) {
         st.executeQuery(statements.probe).close();
         return true;
       } catch (SQLException e) {
-        if (!autoCommit) {
-          c.rollback();
-        }
+        LOG.debug("probing {} failed", statements.probe, e);
         return false;
       }
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mtasts.cache.Fixtures.MutableClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -135,6 +137,36 @@ abstract class JdbcPolicyStoreContract extends PolicyStoreContract {
     // A fresh fetch replaces it.
     assertTrue(store.save(cached("bad.example", 4)));
     assertEquals(Optional.of(cached("bad.example", 4)), store.load("bad.example"));
+  }
+
+  @Test
+  void connectionsHandedOutOutsideAutoCommitStillCommit() {
+    DataSource transactional =
+        (DataSource)
+            Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                  try {
+                    Object result = method.invoke(dataSource(), args);
+                    if (result instanceof Connection c) {
+                      c.setAutoCommit(false); // as a pool configured so would
+                    }
+                    return result;
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    try (JdbcPolicyStore pooled =
+        JdbcPolicyStore.builder(transactional).table(table + "_tx").clock(clock).build()) {
+      assertTrue(pooled.save(cached("example.com", 1)));
+      assertTrue(pooled.tryLease("example.com", "mta-1", java.time.Duration.ofMinutes(1)).isPresent());
+      try (JdbcPolicyStore plain = JdbcPolicyStore.builder(dataSource()).table(table + "_tx").clock(clock).build()) {
+        assertEquals(Optional.of(cached("example.com", 1)), plain.load("example.com"));
+        assertEquals(
+            Optional.empty(), plain.tryLease("example.com", "mta-2", java.time.Duration.ofMinutes(1)));
+      }
+    }
   }
 
   @Test
