@@ -87,7 +87,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>{@code fetched-at} is ISO-8601 in UTC with up to nanoseconds, as {@link
- * java.time.Instant#toString()} writes it. A file larger than an entry can be (129 KiB) is rejected
+ * java.time.Instant#toString()} writes it. A file larger than an entry can be (65 KiB) is rejected
  * without being read whole. A later format version gets a new number in the first line; this
  * version reports such a file as one it cannot read.
  *

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * domain      VARCHAR(253) PRIMARY KEY    lower-case A-label
  * policy_id   VARCHAR(32)                 the _mta-sts record id
  * fetched_at  TIMESTAMP WITH TIME ZONE    null: the row holds only a lease
- * policy_text TEXT (PostgreSQL) or VARCHAR(131072)
+ * policy_text TEXT (PostgreSQL) or VARCHAR(65536)
  * lease_owner VARCHAR(255)
  * lease_until TIMESTAMP WITH TIME ZONE
  * </pre>
@@ -180,7 +180,9 @@ public final class JdbcPolicyStore implements PolicyStore {
             try {
               policies.add(decodeRow(d, rs.getString(2), rs.getObject(3, OffsetDateTime.class), rs.getString(4)));
             } catch (CorruptEntryException e) {
-              StoreProblem p = new StoreProblem(Domains.isNormal(d) ? d : null, location(d), e.getMessage(), null);
+              StoreProblem p =
+                  new StoreProblem(
+                      d != null && Domains.isNormal(d) ? d : null, location(d), e.getMessage(), null);
               report(p);
               problems.add(p);
             }
@@ -202,10 +204,7 @@ public final class JdbcPolicyStore implements PolicyStore {
     String d = Domains.normalize(policy.domain());
     String id = Domains.checkId(policy.id());
     String text = policy.policy().toText();
-    if (text.length() > EntryFormat.MAX_POLICY_BYTES) {
-      throw new IllegalArgumentException(
-          "policy text of " + text.length() + " bytes is over " + EntryFormat.MAX_POLICY_BYTES);
-    }
+    EntryFormat.checkPolicyLength(text.length()); // ASCII: characters are bytes
     OffsetDateTime fetchedAt = timestamp(policy.fetchedAt());
     try (Connection c = connection()) {
       if (dialect == Dialect.POSTGRESQL) {

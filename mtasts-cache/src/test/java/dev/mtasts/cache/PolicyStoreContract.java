@@ -91,6 +91,20 @@ abstract class PolicyStoreContract {
   }
 
   @Test
+  void aPolicyTooLongToReadBackIsRefused() {
+    List<dev.mtasts.policy.MxPattern> mx = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      mx.add(dev.mtasts.policy.MxPattern.of("mx" + i + ".example.net"));
+    }
+    dev.mtasts.policy.Policy huge =
+        dev.mtasts.policy.Policy.of(dev.mtasts.policy.Mode.ENFORCE, Duration.ofDays(1), mx);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.save(new CachedPolicy("example.com", "id1", huge, T0)));
+    assertEquals(Optional.empty(), store.load("example.com"));
+  }
+
+  @Test
   void anOlderFetchNeverReplacesANewerOne() {
     CachedPolicy newer = cached("example.com", 2);
     CachedPolicy older = cached("example.com", 1);

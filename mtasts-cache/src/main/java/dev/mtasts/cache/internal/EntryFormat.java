@@ -40,8 +40,11 @@ public final class EntryFormat {
   private static final byte[] CRC_LABEL = "crc32c: ".getBytes(StandardCharsets.US_ASCII);
   private static final int TRAILER_LENGTH = CRC_LABEL.length + 8 + 1;
 
-  /** The longest policy text a store keeps, in bytes. */
-  public static final int MAX_POLICY_BYTES = 128 * 1024;
+  /**
+   * The longest policy text a store keeps, in bytes: what {@link Policy#parse(byte[])} reads back.
+   * Longer text is refused when saved rather than stored unreadable.
+   */
+  public static final int MAX_POLICY_BYTES = Policy.MAX_BODY_BYTES;
 
   /** The largest file that can be a valid entry; anything larger is rejected unread. */
   public static final int MAX_ENTRY_BYTES = MAX_POLICY_BYTES + 1024;
@@ -59,10 +62,7 @@ public final class EntryFormat {
    */
   public static byte[] encode(CachedPolicy policy) {
     byte[] text = policy.policy().toText().getBytes(StandardCharsets.US_ASCII);
-    if (text.length > MAX_POLICY_BYTES) {
-      throw new IllegalArgumentException(
-          "policy text of " + text.length + " bytes is over " + MAX_POLICY_BYTES);
-    }
+    checkPolicyLength(text.length);
     String fields =
         "domain: "
             + policy.domain()
@@ -89,6 +89,23 @@ public final class EntryFormat {
     }
     out[p] = '\n';
     return out;
+  }
+
+  /**
+   * Checks the length of a policy text to be stored.
+   *
+   * @param bytes the length in bytes
+   * @throws IllegalArgumentException when it is over {@link #MAX_POLICY_BYTES}
+   */
+  public static void checkPolicyLength(int bytes) {
+    if (bytes > MAX_POLICY_BYTES) {
+      throw new IllegalArgumentException(
+          "the policy text of "
+              + bytes
+              + " bytes is over "
+              + MAX_POLICY_BYTES
+              + " and could not be read back");
+    }
   }
 
   /**
