@@ -5,7 +5,7 @@
  * change in any release.
  */
 module dev.mtasts.cache {
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // @Nullable appears in the API (StoreProblem, PolicyStoreException)
   requires transitive dev.mtasts.core;
   requires transitive java.sql;
   requires com.github.benmanes.caffeine;

@@ -75,7 +75,8 @@ public interface PolicyStore extends AutoCloseable {
    * @return {@code true} when the policy was stored (or was already stored exactly so), {@code
    *     false} when a policy fetched later is stored and was kept
    * @throws PolicyStoreException when the policy could not be stored durably
-   * @throws IllegalArgumentException when the domain or the id is not valid
+   * @throws IllegalArgumentException when the domain or the id is not valid, or the policy text is
+   *     over {@link dev.mtasts.policy.Policy#MAX_BODY_BYTES} (it could not be parsed back)
    */
   boolean save(CachedPolicy policy);
 
