@@ -81,20 +81,35 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   private final Cache<String, Entry> memory;
   private final Map<String, CompletableFuture<Resolution>> inFlight = new ConcurrentHashMap<>();
 
-  /** What the resolver remembers of one domain. Immutable; replaced as a whole. */
+  /**
+   * What the resolver remembers of one domain. Immutable; replaced as a whole. {@code hit} is the
+   * answer for a fresh lookup, built once so that a cache hit allocates almost nothing.
+   */
   private record Entry(@Nullable CachedPolicy cached, Instant nextIdCheck, @Nullable String failedId,
-      @Nullable Instant failedAt, @Nullable Failure lastFailure, int failures) {
+      @Nullable Instant failedAt, @Nullable Failure lastFailure, int failures,
+      @Nullable Instant expiresAt, @Nullable Resolution hit) {
+
+    static Entry of(@Nullable CachedPolicy cached, Instant nextIdCheck, @Nullable String failedId,
+        @Nullable Instant failedAt, @Nullable Failure lastFailure, int failures) {
+      return new Entry(cached, nextIdCheck, failedId, failedAt, lastFailure, failures,
+          cached == null ? null : cached.expiresAt(),
+          cached == null ? null : new Resolution(applied(cached, null), Resolution.Source.CACHED));
+    }
+
+    boolean freshAt(Instant now) {
+      return expiresAt != null && now.isBefore(expiresAt);
+    }
 
     Entry withNextCheck(Instant next) {
-      return new Entry(cached, next, failedId, failedAt, lastFailure, failures);
+      return new Entry(cached, next, failedId, failedAt, lastFailure, failures, expiresAt, hit);
     }
 
     Entry confirmed(Instant next) {
-      return new Entry(cached, next, null, null, null, 0);
+      return new Entry(cached, next, null, null, null, 0, expiresAt, hit);
     }
 
     Entry failed(@Nullable String id, Instant at, Failure failure) {
-      return new Entry(cached, nextIdCheck, id, at, failure, failures + 1);
+      return new Entry(cached, nextIdCheck, id, at, failure, failures + 1, expiresAt, hit);
     }
   }
 
@@ -160,13 +175,12 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
     String d = normalize(domain);
     Instant now = clock.instant();
     Entry e = memory.getIfPresent(d);
-    if (e != null && e.cached() != null && e.cached().isFresh(now)) {
+    if (e != null && e.freshAt(now)) {
       if (!now.isBefore(e.nextIdCheck())) {
         refresh(d, false);
       }
       listener.onLookup(d, true);
-      return CompletableFuture.completedFuture(
-          new Resolution(applied(e.cached(), null), Resolution.Source.CACHED));
+      return CompletableFuture.completedFuture(e.hit());
     }
     listener.onLookup(d, false);
     if (background) {
@@ -199,7 +213,19 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
    */
   @Override
   public CompletableFuture<PolicyState> recheckAsync(String domain) {
-    return refresh(normalize(domain), false).thenApply(Resolution::state);
+    return checkIdAsync(domain).thenApply(Resolution::state);
+  }
+
+  /**
+   * Checks the TXT id now, whatever the interval, as {@link #recheckAsync(String)} does, saying how
+   * the resolver got to its answer.
+   *
+   * @param domain the policy domain
+   * @return the resolution after the check
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
+   */
+  public CompletableFuture<Resolution> checkIdAsync(String domain) {
+    return refresh(normalize(domain), false);
   }
 
   /**
@@ -294,7 +320,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   private CompletableFuture<Resolution> afterLookup(String d, @Nullable Entry base,
       RecordLookup lookup, boolean force) {
     Instant now = clock.instant();
-    Entry entry = base != null ? base : new Entry(null, now, null, null, null, 0);
+    Entry entry = base != null ? base : Entry.of(null, now, null, null, null, 0);
     CachedPolicy cached = entry.cached() != null && entry.cached().isFresh(now) ? entry.cached() : null;
     if (lookup instanceof RecordLookup.Present present) {
       Instant nextCheck = now.plus(clamp(present.ttl()));
@@ -357,7 +383,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
       if (before != null) {
         reportChanges(d, before, fresh);
       }
-      memory.put(d, new Entry(fresh, nextCheck, null, null, null, 0));
+      memory.put(d, Entry.of(fresh, nextCheck, null, null, null, 0));
       listener.onFetched(d, fresh);
       return new Resolution(applied(fresh, null), Resolution.Source.FETCHED);
     }
@@ -427,7 +453,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   private @Nullable Entry loadFromStore(String d) {
     try {
       Optional<CachedPolicy> stored = store.load(d);
-      return stored.map(p -> new Entry(p, clock.instant(), null, null, null, 0)).orElse(null);
+      return stored.map(p -> Entry.of(p, clock.instant(), null, null, null, 0)).orElse(null);
     } catch (RuntimeException ex) {
       LOG.error("reading the stored policy of {} failed: {}", d, ex.getMessage());
       listener.onStoreError(d, ex);
@@ -450,7 +476,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
     Instant now = clock.instant();
     for (CachedPolicy p : loaded.policies()) {
       if (p.isFresh(now)) {
-        memory.put(p.domain(), new Entry(p, now, null, null, null, 0));
+        memory.put(p.domain(), Entry.of(p, now, null, null, null, 0));
       }
     }
   }
@@ -505,7 +531,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   private void adoptNewerStored(String d, CachedPolicy cached) {
     try {
       store.load(d).filter(p -> p.fetchedAt().isAfter(cached.fetchedAt())).ifPresent(p ->
-          memory.asMap().computeIfPresent(d, (k, e) -> new Entry(p, e.nextIdCheck(), null, null,
+          memory.asMap().computeIfPresent(d, (k, e) -> Entry.of(p, e.nextIdCheck(), null, null,
               null, 0)));
     } catch (RuntimeException ex) {
       listener.onStoreError(d, ex);
