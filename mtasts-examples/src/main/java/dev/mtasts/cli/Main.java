@@ -27,7 +27,7 @@ import picocli.CommandLine.HelpCommand;
       "  mtasts lint policy --json --mx mx1.example.com mta-sts.txt",
       "  mtasts lint record 'v=STSv1; id=20260101T000000'"
     },
-    subcommands = {LintCommand.class, HelpCommand.class})
+    subcommands = {LintCommand.class, ResolveCommand.class, CacheCommand.class, HelpCommand.class})
 public final class Main {
 
   /** Creates the top-level command; picocli calls this. */

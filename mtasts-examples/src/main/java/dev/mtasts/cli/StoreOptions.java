@@ -1,0 +1,113 @@
+package dev.mtasts.cli;
+
+import dev.mtasts.cache.FilePolicyStore;
+import dev.mtasts.cache.JdbcPolicyStore;
+import dev.mtasts.cache.PolicyStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** Where the policy cache lives: a directory (the file store) or a database (the JDBC store). */
+final class StoreOptions {
+  /** The environment variable that holds the database password, so it never shows in `ps`. */
+  static final String PASSWORD_ENV = "MTASTS_JDBC_PASSWORD";
+
+  @ArgGroup(exclusive = true)
+  Where where = new Where();
+
+  @Option(names = "--jdbc-user", paramLabel = "USER",
+      description = "Database user for --jdbc; the password is read from $" + PASSWORD_ENV + ".")
+  String user;
+
+  static final class Where {
+    @Option(names = "--store", paramLabel = "DIR",
+        description = "Policy store directory (default: ~/.cache/mtasts/policies).")
+    Path dir;
+
+    @Option(names = "--jdbc", paramLabel = "URL",
+        description = "JDBC URL of a shared policy store, e.g. jdbc:postgresql://db/mtasts.")
+    String jdbc;
+  }
+
+  /**
+   * Opens the store the options name.
+   *
+   * @return the store; the caller closes it
+   */
+  PolicyStore open() {
+    if (where.jdbc != null) {
+      return JdbcPolicyStore.create(new UrlDataSource(where.jdbc, user, System.getenv(PASSWORD_ENV)));
+    }
+    Path dir = where.dir != null ? where.dir
+        : Path.of(System.getProperty("user.home"), ".cache", "mtasts", "policies");
+    return FilePolicyStore.open(dir);
+  }
+
+  /** Describes the store for people, without secrets. */
+  String describe() {
+    if (where.jdbc != null) {
+      int q = where.jdbc.indexOf('?');
+      return q < 0 ? where.jdbc : where.jdbc.substring(0, q);
+    }
+    return where.dir != null ? where.dir.toString() : "~/.cache/mtasts/policies";
+  }
+
+  /** A minimal DataSource over DriverManager, enough for one command run. */
+  private record UrlDataSource(String url, String user, String password) implements DataSource {
+    @Override
+    public Connection getConnection() throws SQLException {
+      return user == null ? DriverManager.getConnection(url)
+          : DriverManager.getConnection(url, user, password);
+    }
+
+    @Override
+    public Connection getConnection(String u, String p) throws SQLException {
+      return DriverManager.getConnection(url, u, p);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+      DriverManager.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() {
+      return DriverManager.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+      throw new SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return "UrlDataSource[" + url + "]";
+    }
+  }
+}
