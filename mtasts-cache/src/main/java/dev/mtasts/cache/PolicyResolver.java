@@ -11,6 +11,7 @@ import dev.mtasts.discovery.RecordLookup;
 import dev.mtasts.fetch.FetchResult;
 import dev.mtasts.policy.HostName;
 import dev.mtasts.policy.Mode;
+import dev.mtasts.policy.Policy;
 import dev.mtasts.tlsrpt.ResultType;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,34 +83,100 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   private final Map<String, CompletableFuture<Resolution>> inFlight = new ConcurrentHashMap<>();
 
   /**
-   * What the resolver remembers of one domain. Immutable; replaced as a whole. {@code hit} is the
-   * answer for a fresh lookup, built once so that a cache hit allocates almost nothing.
+   * What the resolver remembers of one domain. Immutable; replaced as a whole. Laid out flat, with
+   * times as numbers, because one is held per cached domain; the {@link CachedPolicy} and the
+   * answer of a cache hit are built from it when asked for.
    */
-  private record Entry(@Nullable CachedPolicy cached, Instant nextIdCheck, @Nullable String failedId,
-      @Nullable Instant failedAt, @Nullable Failure lastFailure, int failures,
-      @Nullable Instant expiresAt, @Nullable Resolution hit) {
+  private static final class Entry {
+    private final @Nullable String domain;
+    private final @Nullable String id;
+    private final @Nullable Policy policy;
+    private final long fetchedSeconds;
+    private final int fetchedNanos;
+    private final long expiresMillis;
+    private final long nextIdCheckMillis;
+    private final @Nullable FailState fail;
 
-    static Entry of(@Nullable CachedPolicy cached, Instant nextIdCheck, @Nullable String failedId,
-        @Nullable Instant failedAt, @Nullable Failure lastFailure, int failures) {
-      return new Entry(cached, nextIdCheck, failedId, failedAt, lastFailure, failures,
-          cached == null ? null : cached.expiresAt(),
-          cached == null ? null : new Resolution(applied(cached, null), Resolution.Source.CACHED));
+    /** The state of failed refreshes; present only while refreshes fail. */
+    private record FailState(@Nullable String failedId, Instant failedAt, Failure lastFailure,
+        int failures) {}
+
+    private Entry(@Nullable CachedPolicy cached, long nextIdCheckMillis, @Nullable FailState fail) {
+      this.domain = cached == null ? null : cached.domain();
+      this.id = cached == null ? null : cached.id();
+      this.policy = cached == null ? null : cached.policy();
+      this.fetchedSeconds = cached == null ? 0 : cached.fetchedAt().getEpochSecond();
+      this.fetchedNanos = cached == null ? 0 : cached.fetchedAt().getNano();
+      this.expiresMillis = cached == null ? Long.MIN_VALUE : cached.expiresAt().toEpochMilli();
+      this.nextIdCheckMillis = nextIdCheckMillis;
+      this.fail = fail;
     }
 
+    private Entry(Entry e, long nextIdCheckMillis, @Nullable FailState fail) {
+      this.domain = e.domain;
+      this.id = e.id;
+      this.policy = e.policy;
+      this.fetchedSeconds = e.fetchedSeconds;
+      this.fetchedNanos = e.fetchedNanos;
+      this.expiresMillis = e.expiresMillis;
+      this.nextIdCheckMillis = nextIdCheckMillis;
+      this.fail = fail;
+    }
+
+    static Entry of(@Nullable CachedPolicy cached, Instant nextIdCheck) {
+      return new Entry(cached, nextIdCheck.toEpochMilli(), null);
+    }
+
+    @Nullable CachedPolicy cached() {
+      return policy == null ? null
+          : new CachedPolicy(domain, id, policy, Instant.ofEpochSecond(fetchedSeconds, fetchedNanos));
+    }
+
+    /** Fresh until expiry, rounded down to the millisecond: never fresh after it. */
     boolean freshAt(Instant now) {
-      return expiresAt != null && now.isBefore(expiresAt);
+      return policy != null && now.toEpochMilli() < expiresMillis;
+    }
+
+    boolean idCheckDue(Instant now) {
+      return now.toEpochMilli() >= nextIdCheckMillis;
+    }
+
+    Instant nextIdCheck() {
+      return Instant.ofEpochMilli(nextIdCheckMillis);
+    }
+
+    Resolution hit() {
+      return new Resolution(new PolicyState.Applied(domain, id, policy,
+          Instant.ofEpochSecond(fetchedSeconds, fetchedNanos), Optional.empty()),
+          Resolution.Source.CACHED);
+    }
+
+    @Nullable String failedId() {
+      return fail == null ? null : fail.failedId();
+    }
+
+    @Nullable Instant failedAt() {
+      return fail == null ? null : fail.failedAt();
+    }
+
+    @Nullable Failure lastFailure() {
+      return fail == null ? null : fail.lastFailure();
+    }
+
+    int failures() {
+      return fail == null ? 0 : fail.failures();
     }
 
     Entry withNextCheck(Instant next) {
-      return new Entry(cached, next, failedId, failedAt, lastFailure, failures, expiresAt, hit);
+      return new Entry(this, next.toEpochMilli(), fail);
     }
 
     Entry confirmed(Instant next) {
-      return new Entry(cached, next, null, null, null, 0, expiresAt, hit);
+      return new Entry(this, next.toEpochMilli(), null);
     }
 
-    Entry failed(@Nullable String id, Instant at, Failure failure) {
-      return new Entry(cached, nextIdCheck, id, at, failure, failures + 1, expiresAt, hit);
+    Entry failed(@Nullable String failedId, Instant at, Failure failure) {
+      return new Entry(this, nextIdCheckMillis, new FailState(failedId, at, failure, failures() + 1));
     }
   }
 
@@ -138,7 +205,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
         .executor(Runnable::run)
         .removalListener((String domain, Entry entry, RemovalCause cause) -> {
           if (cause == RemovalCause.SIZE && domain != null && entry != null) {
-            boolean fresh = entry.cached() != null && entry.cached().isFresh(clock.instant());
+            boolean fresh = entry.freshAt(clock.instant());
             listener.onEviction(domain, fresh);
           }
         })
@@ -176,7 +243,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
     Instant now = clock.instant();
     Entry e = memory.getIfPresent(d);
     if (e != null && e.freshAt(now)) {
-      if (!now.isBefore(e.nextIdCheck())) {
+      if (e.idCheckDue(now)) {
         refresh(d, false);
       }
       listener.onLookup(d, true);
@@ -320,8 +387,8 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   private CompletableFuture<Resolution> afterLookup(String d, @Nullable Entry base,
       RecordLookup lookup, boolean force) {
     Instant now = clock.instant();
-    Entry entry = base != null ? base : Entry.of(null, now, null, null, null, 0);
-    CachedPolicy cached = entry.cached() != null && entry.cached().isFresh(now) ? entry.cached() : null;
+    Entry entry = base != null ? base : Entry.of(null, now);
+    CachedPolicy cached = entry.freshAt(now) ? entry.cached() : null;
     if (lookup instanceof RecordLookup.Present present) {
       Instant nextCheck = now.plus(clamp(present.ttl()));
       String id = present.record().id();
@@ -383,7 +450,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
       if (before != null) {
         reportChanges(d, before, fresh);
       }
-      memory.put(d, Entry.of(fresh, nextCheck, null, null, null, 0));
+      memory.put(d, Entry.of(fresh, nextCheck));
       listener.onFetched(d, fresh);
       return new Resolution(applied(fresh, null), Resolution.Source.FETCHED);
     }
@@ -453,7 +520,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   private @Nullable Entry loadFromStore(String d) {
     try {
       Optional<CachedPolicy> stored = store.load(d);
-      return stored.map(p -> Entry.of(p, clock.instant(), null, null, null, 0)).orElse(null);
+      return stored.map(p -> Entry.of(p, clock.instant())).orElse(null);
     } catch (RuntimeException ex) {
       LOG.error("reading the stored policy of {} failed: {}", d, ex.getMessage());
       listener.onStoreError(d, ex);
@@ -476,7 +543,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
     Instant now = clock.instant();
     for (CachedPolicy p : loaded.policies()) {
       if (p.isFresh(now)) {
-        memory.put(p.domain(), Entry.of(p, now, null, null, null, 0));
+        memory.put(p.domain(), Entry.of(p, now));
       }
     }
   }
@@ -487,10 +554,10 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
       for (Map.Entry<String, Entry> me : memory.asMap().entrySet()) {
         String d = me.getKey();
         Entry e = me.getValue();
-        CachedPolicy cached = e.cached();
-        if (cached == null || !cached.isFresh(now) || inFlight.containsKey(d)) {
+        if (!e.freshAt(now) || inFlight.containsKey(d)) {
           continue;
         }
+        CachedPolicy cached = e.cached();
         if (e.failedAt() != null && now.isBefore(e.failedAt().plus(fetchBackoff))) {
           continue;
         }
@@ -531,8 +598,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   private void adoptNewerStored(String d, CachedPolicy cached) {
     try {
       store.load(d).filter(p -> p.fetchedAt().isAfter(cached.fetchedAt())).ifPresent(p ->
-          memory.asMap().computeIfPresent(d, (k, e) -> Entry.of(p, e.nextIdCheck(), null, null,
-              null, 0)));
+          memory.asMap().computeIfPresent(d, (k, e) -> Entry.of(p, e.nextIdCheck())));
     } catch (RuntimeException ex) {
       listener.onStoreError(d, ex);
     }
