@@ -7,13 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mtasts.testkit.TestCertificateAuthority;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
@@ -21,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The option parsers of {@code mtasts check}. */
+/** The option parsers of {@code mtasts check}, and its finding codes as the README lists them. */
 class CheckOptionsTest {
 
   @ParameterizedTest
@@ -80,6 +86,22 @@ class CheckOptionsTest {
     assertThrows(IllegalArgumentException.class, () -> CheckCommand.trustStore(""));
     assertThrows(IllegalArgumentException.class, () -> CheckCommand.trustStore(
         "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
+  }
+
+  @Test
+  void theReadmeListsEveryFindingCodeOnce() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    int start = readme.indexOf("### Finding codes");
+    assertTrue(start >= 0, "README has the finding codes table");
+    List<String> documented = new ArrayList<>();
+    Matcher m = Pattern.compile("(?m)^\\| `([a-z-]+)` \\| (error|warning|info)")
+        .matcher(readme.substring(start, readme.indexOf("\n## ", start)));
+    while (m.find()) {
+      documented.add(m.group(1));
+    }
+    List<String> codes = Arrays.stream(DomainCheck.Code.values()).map(DomainCheck.Code::token)
+        .sorted().toList();
+    assertEquals(codes, documented.stream().sorted().toList());
   }
 
   private static List<X509Certificate> jdkRoots() throws Exception {
