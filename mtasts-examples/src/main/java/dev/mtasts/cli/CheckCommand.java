@@ -160,7 +160,9 @@ final class CheckCommand implements Callable<Integer> {
     }
     if (trustPem != null) {
       try {
-        fetcher.trustStore(trustStore(Files.readString(trustPem, StandardCharsets.US_ASCII)));
+        // Latin-1 maps every byte to one character, so text around the PEM blocks never fails.
+        fetcher.trustStore(trustStore(
+            new String(Files.readAllBytes(trustPem), StandardCharsets.ISO_8859_1)));
       } catch (NoSuchFileException e) {
         io.error("cannot read --trust-pem " + Terminal.safe(trustPem.toString()) + ": no such file");
         return ExitCodes.USAGE_OR_IO;
@@ -268,7 +270,7 @@ final class CheckCommand implements Callable<Integer> {
     try {
       Collection<? extends Certificate> extra = CertificateFactory.getInstance("X.509")
           .generateCertificates(new ByteArrayInputStream(
-              pem.getBytes(StandardCharsets.US_ASCII)));
+              pem.getBytes(StandardCharsets.ISO_8859_1)));
       if (extra.isEmpty()) {
         throw new IllegalArgumentException("the file holds no PEM certificate");
       }
@@ -433,8 +435,7 @@ final class CheckCommand implements Callable<Integer> {
     if (infos > 0) {
       counts.add(infos + " info");
     }
-    io.println(r.domain() + ": " + (errors > 0 ? "MTA-STS is not working" : "MTA-STS works")
-        + (counts.isEmpty() ? "" : " (" + String.join(", ", counts) + ")"));
+    io.println(r.domain() + ": " + (counts.isEmpty() ? "no findings" : String.join(", ", counts)));
 
     io.println("");
     RecordFacts record = r.record();

@@ -114,6 +114,17 @@ class CheckCommandTest {
   }
 
   @Test
+  void forPeopleAGoodDomainHasNoFindings() {
+    goodDomain();
+
+    Cli.Run run = Cli.run(args(false, DOMAIN));
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals("example.test: no findings", run.lines().get(0));
+    assertFalse(run.out().contains("Findings:"), run.out());
+  }
+
+  @Test
   void forPeopleTheFactsComeFirstAndThenTheFindings() {
     goodDomain();
     dns.mx(DOMAIN, 40, "mx9.example.test");
@@ -122,7 +133,7 @@ class CheckCommandTest {
 
     assertEquals(1, run.exitCode(), run.err());
     List<String> lines = run.lines();
-    assertEquals("example.test: MTA-STS is not working (1 error)", lines.get(0));
+    assertEquals("example.test: 1 error", lines.get(0));
     assertTrue(lines.contains("  TXT      \"v=STSv1; id=20260501\""), run.out());
     assertTrue(lines.contains("  id       20260501"), run.out());
     assertTrue(lines.contains(url()), run.out());

@@ -82,6 +82,19 @@ class CheckOptionsTest {
   }
 
   @Test
+  void textAroundThePemBlocksIsIgnored() throws Exception {
+    TestCertificateAuthority one = TestCertificateAuthority.create();
+    TestCertificateAuthority two = TestCertificateAuthority.create();
+    String bytes = new String(("subject=CN=T\u00ebst CA\n" + one.pem() + "\nnext:\n" + two.pem())
+        .getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+
+    KeyStore store = CheckCommand.trustStore(bytes);
+
+    assertEquals(one.certificate(), store.getCertificate("trust-pem-0"));
+    assertEquals(two.certificate(), store.getCertificate("trust-pem-1"));
+  }
+
+  @Test
   void textWithoutCertificatesIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> CheckCommand.trustStore(""));
     assertThrows(IllegalArgumentException.class, () -> CheckCommand.trustStore(
