@@ -134,7 +134,9 @@ public final class PolicyDiscoverer {
       NoPolicyReason reason = switch (first.kind()) {
         case NO_RECORD -> NoPolicyReason.NO_STS_RECORD;
         case MULTIPLE_RECORDS -> NoPolicyReason.MULTIPLE_STS_RECORDS;
-        default -> NoPolicyReason.INVALID_STS_RECORD;
+        default -> answer.value().size() == 1 && !isStsRecord(answer.value().get(0))
+            ? NoPolicyReason.NO_STS_RECORD
+            : NoPolicyReason.INVALID_STS_RECORD;
       };
       return new RecordLookup.Absent(reason, name + ": " + first, problems);
     }
@@ -149,6 +151,23 @@ public final class PolicyDiscoverer {
     DnsResult.TemporaryFailure<List<String>> failure =
         (DnsResult.TemporaryFailure<List<String>>) result;
     return new RecordLookup.Failed(failure.reason(), name + ": " + failure.detail());
+  }
+
+  /**
+   * Tells whether a lone record is an STS record at all: it begins with {@code v=STSv1} followed by
+   * its end, a space, a tab or {@code ;}. A lone {@code v=spf1 ...} is no STS record, not an invalid
+   * one.
+   */
+  private static boolean isStsRecord(String record) {
+    String version = "v=STSv1";
+    if (!record.startsWith(version)) {
+      return false;
+    }
+    if (record.length() == version.length()) {
+      return true;
+    }
+    char next = record.charAt(version.length());
+    return next == ';' || next == ' ' || next == '\t';
   }
 
   private static String normalize(String domain) {

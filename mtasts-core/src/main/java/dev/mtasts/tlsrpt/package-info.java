@@ -1,4 +1,7 @@
-/** TLS-RPT (RFC 8460): result types and, in later releases, reporting. */
+/**
+ * TLS-RPT (RFC 8460): the {@code _smtp._tls} record ({@link dev.mtasts.tlsrpt.TlsRptRecord}), result
+ * types and, in later releases, reporting.
+ */
 @NullMarked
 package dev.mtasts.tlsrpt;
 

@@ -72,14 +72,15 @@ final class CacheCommand implements Callable<Integer> {
 
   static int withResolver(Io io, NetworkOptions network, StoreOptions options,
       ResolverAction action) {
+    NetworkOptions.Network net;
+    try {
+      net = network.build();
+    } catch (NetworkOptions.UnreadableFileException e) {
+      io.error(e.getMessage());
+      return ExitCodes.USAGE_OR_IO;
+    }
     return withStore(io, options, store -> {
-      PolicyResolver resolver;
-      try {
-        resolver = ResolveCommand.resolver(network, store);
-      } catch (IllegalArgumentException e) {
-        io.error(Terminal.safe(String.valueOf(e.getMessage())));
-        return ExitCodes.USAGE_OR_IO;
-      }
+      PolicyResolver resolver = ResolveCommand.resolver(net, store);
       try (resolver) {
         return action.run(resolver);
       } catch (IllegalArgumentException e) {

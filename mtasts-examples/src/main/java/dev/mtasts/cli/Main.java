@@ -25,9 +25,12 @@ import picocli.CommandLine.HelpCommand;
       "  curl -s https://mta-sts.example.com/.well-known/mta-sts.txt \\",
       "    | mtasts lint policy -",
       "  mtasts lint policy --json --mx mx1.example.com mta-sts.txt",
-      "  mtasts lint record 'v=STSv1; id=20260101T000000'"
+      "  mtasts lint record 'v=STSv1; id=20260101T000000'",
+      "  mtasts check example.com",
+      "  mtasts check --json --dns 192.0.2.53 example.com"
     },
-    subcommands = {LintCommand.class, ResolveCommand.class, CacheCommand.class, HelpCommand.class})
+    subcommands = {CheckCommand.class, LintCommand.class, ResolveCommand.class, CacheCommand.class,
+      HelpCommand.class})
 public final class Main {
 
   /** Creates the top-level command; picocli calls this. */
@@ -110,7 +113,9 @@ public final class Main {
   }
 
   private static void configure(CommandLine cmd, Map<String, String> codes) {
-    if (!(cmd.getCommand() instanceof HelpCommand)) {
+    // A command with exit codes of its own keeps them.
+    if (!(cmd.getCommand() instanceof HelpCommand)
+        && cmd.getCommandSpec().usageMessage().exitCodeList().isEmpty()) {
       cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
     }
     for (CommandLine sub : cmd.getSubcommands().values()) {

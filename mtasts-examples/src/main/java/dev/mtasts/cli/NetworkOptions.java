@@ -3,119 +3,260 @@ package dev.mtasts.cli;
 import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.dns.DnsjavaClient;
 import dev.mtasts.fetch.HttpsPolicyFetcher;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** The options of every command that goes to the network: resolver, trust and time limits. */
+/**
+ * The options of every command that goes to the network ({@code check}, {@code resolve}, {@code
+ * cache refresh}): DNS servers, extra trusted CAs, the time limit, and the test-only policy port.
+ */
 final class NetworkOptions {
-  @Option(names = "--dns", paramLabel = "HOST[:PORT]",
-      description = "DNS resolver to ask (default: the system's resolvers).")
-  String dns;
+  /** The default of {@code --timeout}. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-  @Option(names = "--trust-pem", paramLabel = "FILE",
-      description = "PEM file of CA certificates to trust for policy hosts, in addition to the JDK's"
-          + " trusted roots (for private test CAs).")
-  Path trustPem;
+  private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-      description = "Give up on DNS and HTTPS after this many seconds (default: ${DEFAULT-VALUE}).")
-  int timeoutSeconds;
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec spec;
 
-  @Option(names = "--policy-port", paramLabel = "PORT", hidden = true,
-      description = "Fetch policies from this port instead of 443 (for tests only).")
-  Integer policyPort;
+  @Option(
+      names = "--dns",
+      paramLabel = "HOST[:PORT]",
+      description = "Ask this recursive DNS server (an address, or [IPv6]:PORT; port 53 by"
+          + " default) instead of the system's resolvers. Repeatable: asked in order.")
+  private List<String> dnsServers = new ArrayList<>();
+
+  @Option(
+      names = "--trust-pem",
+      paramLabel = "FILE",
+      description = "Also trust the CA certificates in this PEM file for the policy fetch, in"
+          + " addition to the JDK's trusted roots.")
+  private Path trustPem;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      description = "How long each DNS lookup and the policy fetch may take, for example 500ms,"
+          + " 10s or 1m (default ${DEFAULT-VALUE}).")
+  private String timeout = "10s";
+
+  /** For tests only: RFC 8461 policy hosts are always on port 443. */
+  @Option(names = "--policy-port", paramLabel = "PORT", hidden = true)
+  private Integer policyPort;
+
+  /** The network clients built from the options. */
+  record Network(DnsjavaClient dns, HttpsPolicyFetcher fetcher) {
+    PolicyDiscoverer discoverer() {
+      return new PolicyDiscoverer(dns, fetcher);
+    }
+  }
+
+  /** The {@code --trust-pem} file could not be read; the message is safe to print. */
+  static final class UnreadableFileException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UnreadableFileException(String message) {
+      super(message);
+    }
+  }
 
   /**
-   * Builds a discoverer from the options.
+   * Builds the DNS client and the policy fetcher the options describe.
    *
-   * @return the discoverer
-   * @throws IllegalArgumentException when an option value is not usable; the message says why
+   * @return the clients
+   * @throws ParameterException when an option value is not valid (a usage error)
+   * @throws UnreadableFileException when the {@code --trust-pem} file cannot be read
    */
-  PolicyDiscoverer discoverer() {
-    if (timeoutSeconds < 1) {
-      throw new IllegalArgumentException("--timeout must be at least 1 second");
+  Network build() throws UnreadableFileException {
+    Duration limit = parseTimeout(timeout).orElseThrow(() -> new ParameterException(
+        spec.commandLine(), "--timeout '" + Terminal.safe(timeout) + "' is not a duration from"
+            + " 1ms to 10m; write for example 500ms, 10s or 1m"));
+    DnsjavaClient.Builder dns = DnsjavaClient.builder()
+        .timeout(limit.compareTo(DnsjavaClient.DEFAULT_TIMEOUT) < 0
+            ? limit : DnsjavaClient.DEFAULT_TIMEOUT)
+        .deadline(limit);
+    for (String server : dnsServers) {
+      dns.server(parseDns(server).orElseThrow(() -> new ParameterException(spec.commandLine(),
+          "--dns '" + Terminal.safe(server) + "' is not HOST, HOST:PORT or [IPv6]:PORT of a"
+              + " DNS server that can be found")));
     }
-    Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    DnsjavaClient.Builder dnsBuilder = DnsjavaClient.builder().deadline(timeout);
-    if (dns != null) {
-      dnsBuilder.server(resolverAddress(dns));
-    }
-    HttpsPolicyFetcher.Builder fetch = HttpsPolicyFetcher.builder()
-        .connectTimeout(timeout).deadline(timeout);
-    if (trustPem != null) {
-      fetch.trustStore(trustStoreWithJdkRoots(trustPem));
-    }
+    HttpsPolicyFetcher.Builder fetcher = HttpsPolicyFetcher.builder()
+        .connectTimeout(limit)
+        .deadline(limit);
     if (policyPort != null) {
-      fetch.port(policyPort);
-    }
-    return new PolicyDiscoverer(dnsBuilder.build(), fetch.build());
-  }
-
-  static InetSocketAddress resolverAddress(String value) {
-    String host = value;
-    int port = 53;
-    int colon = value.lastIndexOf(':');
-    if (colon > 0 && value.indexOf(':') == colon) {
-      host = value.substring(0, colon);
-      try {
-        port = Integer.parseInt(value.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--dns: the port is not a number");
+      if (policyPort < 1 || policyPort > 65535) {
+        throw new ParameterException(spec.commandLine(), "--policy-port must be 1 to 65535");
       }
-    } else if (value.startsWith("[") && value.contains("]:")) {
-      host = value.substring(1, value.indexOf(']'));
-      port = Integer.parseInt(value.substring(value.indexOf("]:") + 2));
+      fetcher.port(policyPort);
     }
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("--dns: the port must be 1..65535");
+    if (trustPem != null) {
+      try {
+        // Latin-1 maps every byte to one character, so text around the PEM blocks never fails.
+        fetcher.trustStore(trustStore(
+            new String(Files.readAllBytes(trustPem), StandardCharsets.ISO_8859_1)));
+      } catch (NoSuchFileException e) {
+        throw new UnreadableFileException("cannot read --trust-pem "
+            + Terminal.safe(trustPem.toString()) + ": no such file");
+      } catch (IOException | IllegalArgumentException e) {
+        throw new UnreadableFileException("cannot read --trust-pem "
+            + Terminal.safe(trustPem.toString()) + ": " + Terminal.safe(String.valueOf(e.getMessage())));
+      }
     }
-    return new InetSocketAddress(host, port);
+    return new Network(dns.build(), fetcher.build());
   }
 
-  /** One trust store holding the JDK's trusted roots and the certificates of a PEM file. */
-  static KeyStore trustStoreWithJdkRoots(Path pem) {
+  /**
+   * Parses a DNS server: an IPv4 or IPv6 address or a host name, with an optional port; an IPv6
+   * address with a port is written in brackets.
+   *
+   * @param text for example {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code ::1}, {@code ns.local}
+   * @return the resolved address, or empty when the text is not valid or the host is unknown
+   */
+  static Optional<InetSocketAddress> parseDns(String text) {
+    String host = text;
+    int port = 53;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0) {
+        return Optional.empty();
+      }
+      host = text.substring(1, close);
+      String rest = text.substring(close + 1);
+      if (!rest.isEmpty()) {
+        if (!rest.startsWith(":")) {
+          return Optional.empty();
+        }
+        port = port(rest.substring(1));
+      }
+    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+      host = text.substring(0, text.indexOf(':'));
+      port = port(text.substring(text.indexOf(':') + 1));
+    }
+    if (port < 0 || host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+      return Optional.empty();
+    }
     try {
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
+    } catch (UnknownHostException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static int port(String text) {
+    if (!text.matches("\\d{1,5}")) {
+      return -1;
+    }
+    int port = Integer.parseInt(text);
+    return port >= 1 && port <= 65535 ? port : -1;
+  }
+
+  /**
+   * Parses a duration: a whole number with {@code ms}, {@code s} or {@code m}, or ISO-8601 ({@code
+   * PT10S}), from 1 ms to 10 minutes.
+   *
+   * @param text the option value
+   * @return the duration, or empty when it is not valid or out of range
+   */
+  static Optional<Duration> parseTimeout(String text) {
+    Duration d;
+    Matcher m = DURATION.matcher(text);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      d = switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        default -> Duration.ofMinutes(n);
+      };
+    } else {
+      try {
+        d = Duration.parse(text.toUpperCase(Locale.ROOT));
+      } catch (DateTimeParseException e) {
+        return Optional.empty();
+      }
+    }
+    if (d.toMillis() < 1 || d.compareTo(MAX_TIMEOUT) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(d);
+  }
+
+  /**
+   * Builds one trust store holding the JDK's trusted roots and the CA certificates of a PEM text,
+   * so that the policy host may chain to either.
+   *
+   * @param pem one or more {@code -----BEGIN CERTIFICATE-----} blocks
+   * @return the trust store
+   * @throws IllegalArgumentException when the text holds no certificate or one that cannot be read
+   */
+  static KeyStore trustStore(String pem) {
+    try {
+      Collection<? extends Certificate> extra = CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(
+              pem.getBytes(StandardCharsets.ISO_8859_1)));
+      if (extra.isEmpty()) {
+        throw new IllegalArgumentException("the file holds no PEM certificate");
+      }
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
       tmf.init((KeyStore) null);
-      int n = 0;
-      for (var tm : tmf.getTrustManagers()) {
-        if (tm instanceof X509TrustManager x) {
-          for (X509Certificate c : x.getAcceptedIssuers()) {
-            ks.setCertificateEntry("jdk-" + n++, c);
+      int i = 0;
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x509) {
+          for (X509Certificate root : x509.getAcceptedIssuers()) {
+            store.setCertificateEntry("jdk-" + i++, root);
           }
         }
       }
-      List<? extends Certificate> extra;
-      try (InputStream in = Files.newInputStream(pem)) {
-        extra = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
-      }
-      if (extra.isEmpty()) {
-        throw new IllegalArgumentException("--trust-pem: no certificate in " + pem);
-      }
+      i = 0;
       for (Certificate c : extra) {
-        ks.setCertificateEntry("extra-" + n++, c);
+        store.setCertificateEntry("trust-pem-" + i++, c);
       }
-      return ks;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--trust-pem: cannot read " + pem + ": " + e.getMessage());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("--trust-pem: not PEM certificates: " + pem);
+      return store;
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("not a PEM certificate file: " + e.getMessage(), e);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the trust store", e);
     }
   }
+
+  // ------------------------------------------------------------------ JSON
+
+  /**
+   * Renders a report as one JSON object on one line; the shape is documented in the README.
+   *
+   * @param r the report
+   * @return the JSON text
+   */
 }

@@ -68,7 +68,7 @@ final class ResolveCommand implements Callable<Integer> {
   }
 
   /** Builds the one-shot resolver of a command run: no proactive refresh. */
-  static PolicyResolver resolver(NetworkOptions network, PolicyStore s) {
+  static PolicyResolver resolver(NetworkOptions.Network network, PolicyStore s) {
     return PolicyResolver.builder(network.discoverer(), s).proactiveRefresh(Duration.ZERO).build();
   }
 }

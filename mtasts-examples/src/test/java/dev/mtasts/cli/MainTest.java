@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class MainTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "lint", "lint policy", "lint record"})
+  @ValueSource(strings = {"", "lint", "lint policy", "lint record", "check"})
   void everyCommandHasHelp(String command) {
     for (String option : List.of("--help", "-h")) {
       String[] args = (command.isEmpty() ? option : command + " " + option).split(" ");
@@ -39,7 +39,7 @@ class MainTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"--version", "-V", "lint --version", "lint policy --version",
-      "lint record -V"})
+      "lint record -V", "check --version"})
   void versionIsTheProjectVersion(String args) throws IOException {
     Cli.Run run = Cli.run(args.split(" "));
 

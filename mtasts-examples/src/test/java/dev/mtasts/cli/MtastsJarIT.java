@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mtasts.testkit.LoopbackDnsServer;
+import dev.mtasts.testkit.PolicyHost;
+import dev.mtasts.testkit.TestCertificateAuthority;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,9 +140,53 @@ class MtastsJarIT {
     assertEquals("mtasts " + required("mtasts.version"), run.lines().get(0));
   }
 
+  @Test
+  void checkAgainstLoopbackServers() throws Exception {
+    TestCertificateAuthority ca = TestCertificateAuthority.create();
+    Path pem = ca.writePem(tmp.resolve("ca.pem"));
+    try (LoopbackDnsServer dns = LoopbackDnsServer.start();
+        PolicyHost host = PolicyHost.start("example.test", ca.issue("mta-sts.example.test"))) {
+      dns.txt("_mta-sts.example.test", "v=STSv1; id=20260501")
+          .mx("example.test", 10, "mx1.example.test")
+          .mx("example.test", 20, "mx2.example.test")
+          .mx("example.test", 30, "mx3.backup.example.test")
+          .txt("_smtp._tls.example.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
+      String[] args = {"check", "--json", "--dns", "127.0.0.1:" + dns.port(), "--trust-pem",
+          pem.toString(), "--policy-port", String.valueOf(host.port()), "example.test"};
+      // The child JVM resolves mta-sts.example.test to loopback through the test hosts file.
+      List<String> jvm = List.of("-Djdk.net.hosts.file=" + required("mtasts.hosts"));
+
+      Cli.Run ok = java(jvm, null, args);
+
+      assertEquals(0, ok.exitCode(), ok.err());
+      JsonNode o = ok.json().get(0);
+      assertEquals(List.of("domain", "findings", "record", "policy", "mx", "tlsrpt"), Cli.keys(o));
+      assertEquals(0, o.get("findings").size(), o.toString());
+      assertEquals("20260501", o.get("record").get("id").textValue());
+      assertEquals("enforce", o.get("policy").get("mode").textValue());
+      assertEquals(3, o.get("mx").size());
+      assertTrue(o.get("mx").get(2).get("covered").booleanValue());
+
+      dns.mx("example.test", 40, "mx9.example.test");
+      Cli.Run bad = java(jvm, null, args);
+
+      assertEquals(1, bad.exitCode(), bad.err());
+      JsonNode finding = bad.json().get(0).get("findings").get(0);
+      assertEquals("mx-not-covered", finding.get("code").textValue());
+      assertEquals("error", finding.get("severity").textValue());
+      assertEquals(2, host.requestCount());
+    }
+  }
+
   private Cli.Run java(byte[] stdin, String... args) throws IOException, InterruptedException {
+    return java(List.of(), stdin, args);
+  }
+
+  private Cli.Run java(List<String> jvmOptions, byte[] stdin, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));

@@ -51,4 +51,47 @@ class ReadmeExampleTest {
     assertTrue(printed.contains("id 20260101T000000, mode enforce"), printed);
     assertTrue(printed.contains("mx1.mail.example.com permitted: true"), printed);
   }
+
+  /**
+   * The testkit example in the README compiles, and its test passes against the real servers (this
+   * module's surefire maps mta-sts.example.test to loopback, as the README tells users to).
+   */
+  @Test
+  void testkitExampleCompilesAndPasses(@TempDir Path dir) throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    int start = readme.indexOf("<!-- testkit-example:start -->");
+    int end = readme.indexOf("<!-- testkit-example:end -->");
+    assertTrue(start >= 0 && end > start, "README has a testkit example block");
+    String block = readme.substring(start, end);
+    String code = block.substring(block.indexOf("```java") + 7, block.lastIndexOf("```"));
+    assertTrue(code.lines().count() <= 40, "the example stays short");
+
+    Path source = dir.resolve("PolicyDiscoveryTest.java");
+    Files.writeString(source, code, StandardCharsets.UTF_8);
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+    int rc = compiler.run(null, null, diagnostics, "-d", dir.toString(),
+        "-classpath", System.getProperty("java.class.path"), source.toString());
+    assertEquals(0, rc, () -> "README testkit example does not compile:\n" + diagnostics);
+
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      Class<?> test = loader.loadClass("PolicyDiscoveryTest");
+      int tests = 0;
+      for (Method m : test.getDeclaredMethods()) {
+        if (m.isAnnotationPresent(org.junit.jupiter.api.Test.class)) {
+          var constructor = test.getDeclaredConstructor();
+          constructor.setAccessible(true);
+          m.setAccessible(true);
+          try {
+            m.invoke(constructor.newInstance());
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new AssertionError("the README testkit example fails", e.getCause());
+          }
+          tests++;
+        }
+      }
+      assertEquals(1, tests);
+    }
+  }
 }
