@@ -25,7 +25,8 @@ import picocli.CommandLine.HelpCommand;
       "  curl -s https://mta-sts.example.com/.well-known/mta-sts.txt \\",
       "    | mtasts lint policy -",
       "  mtasts lint policy --json --mx mx1.example.com mta-sts.txt",
-      "  mtasts lint record 'v=STSv1; id=20260101T000000'"
+      "  mtasts lint record 'v=STSv1; id=20260101T000000'",
+      "  mtasts lint tlsrpt 'v=TLSRPTv1; rua=mailto:tlsrpt@example.com'"
     },
     subcommands = {LintCommand.class, HelpCommand.class})
 public final class Main {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class MainTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "lint", "lint policy", "lint record"})
+  @ValueSource(strings = {"", "lint", "lint policy", "lint record", "lint tlsrpt"})
   void everyCommandHasHelp(String command) {
     for (String option : List.of("--help", "-h")) {
       String[] args = (command.isEmpty() ? option : command + " " + option).split(" ");
