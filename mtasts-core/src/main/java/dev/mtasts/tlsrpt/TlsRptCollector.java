@@ -11,6 +11,7 @@ import dev.mtasts.internal.Ip;
 import dev.mtasts.policy.HostName;
 import dev.mtasts.policy.Policy;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -239,11 +240,26 @@ public final class TlsRptCollector implements VerdictListener, AutoCloseable {
     return dd != null ? dd : days.computeIfAbsent(key, k -> new DomainDay());
   }
 
-  private static SessionFailure sessionFailure(Failure f, VerdictEvent event) {
+  /** The key of a failure on the delivery path: raw values, formatted only for a snapshot. */
+  private static RawFailure sessionFailure(Failure f, VerdictEvent event) {
     SessionDetails s = event.session();
-    return new SessionFailure(f.resultType(), Optional.of(f.failureReasonCode()),
-        mxHost(event.mxHost()), s.sendingMtaIp().map(Ip::format), s.receivingIp().map(Ip::format),
-        s.receivingMxHelo().map(TlsRptCollector::helo));
+    return new RawFailure(f.resultType(), f.failureReasonCode(), event.mxHost(),
+        s.sendingMtaIp().orElse(null), s.receivingIp().orElse(null),
+        s.receivingMxHelo().orElse(null));
+  }
+
+  private record RawFailure(ResultType resultType, String failureReasonCode, String mxHost,
+      InetAddress sendingMtaIp, InetAddress receivingIp, String helo) {
+    SessionFailure toSessionFailure() {
+      return new SessionFailure(resultType, Optional.of(failureReasonCode),
+          TlsRptCollector.mxHost(mxHost), Optional.ofNullable(sendingMtaIp).map(Ip::format),
+          Optional.ofNullable(receivingIp).map(Ip::format),
+          Optional.ofNullable(helo).map(TlsRptCollector::helo));
+    }
+
+    RawFailure coarse() {
+      return new RawFailure(resultType, failureReasonCode, mxHost, null, null, null);
+    }
   }
 
   private static String mxHost(String host) {
@@ -437,29 +453,36 @@ public final class TlsRptCollector implements VerdictListener, AutoCloseable {
     volatile Object fastKey;
     final LongAdder success = new LongAdder();
     final LongAdder failure = new LongAdder();
-    final ConcurrentHashMap<SessionFailure, LongAdder> details = new ConcurrentHashMap<>(4);
+    /** Keyed by {@link SessionFailure} or, on the delivery path, by {@link RawFailure}. */
+    final ConcurrentHashMap<Object, LongAdder> details = new ConcurrentHashMap<>(4);
 
     Aggregate(AppliedPolicy policy, Object fastKey) {
       this.policy = policy;
       this.fastKey = fastKey;
     }
 
-    void detail(SessionFailure key, int max) {
+    void detail(Object key, int max) {
       LongAdder counter = details.get(key);
       if (counter == null) {
-        SessionFailure k = key;
+        Object k = key;
         if (details.size() >= max) {
-          k = new SessionFailure(key.resultType(), key.failureReasonCode(),
-              key.receivingMxHostname(), Optional.empty(), Optional.empty(), Optional.empty());
+          k = key instanceof RawFailure raw ? raw.coarse()
+              : coarse((SessionFailure) key);
         }
         counter = details.computeIfAbsent(k, x -> new LongAdder());
       }
       counter.increment();
     }
 
+    private static SessionFailure coarse(SessionFailure key) {
+      return new SessionFailure(key.resultType(), key.failureReasonCode(),
+          key.receivingMxHostname(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
     PolicyResult result() {
       Map<SessionFailure, Long> copy = new LinkedHashMap<>();
-      details.forEach((k, v) -> copy.put(k, v.sum()));
+      details.forEach((k, v) -> copy.merge(k instanceof RawFailure raw ? raw.toSessionFailure()
+          : (SessionFailure) k, v.sum(), Long::sum));
       List<FailureDetail> list = new ArrayList<>(copy.size());
       copy.forEach((k, v) -> list.add(new FailureDetail(k, v, Optional.empty())));
       list.sort(DETAIL_ORDER);
