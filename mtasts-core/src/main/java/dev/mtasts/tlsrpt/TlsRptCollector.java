@@ -395,6 +395,7 @@ public final class TlsRptCollector implements VerdictListener, AutoCloseable {
 
   private static final Comparator<AppliedPolicy> POLICY_ORDER =
       Comparator.comparing(AppliedPolicy::policyType)
+          .thenComparing(p -> p.policyString().isEmpty())
           .thenComparing(p -> String.join("\n", p.policyString()));
 
   private static final Comparator<FailureDetail> DETAIL_ORDER = Comparator
