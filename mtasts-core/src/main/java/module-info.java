@@ -10,6 +10,7 @@ module dev.mtasts.core {
   requires transitive java.net.http;
   requires org.dnsjava;
   requires org.slf4j;
+  requires com.fasterxml.jackson.core;
 
   exports dev.mtasts.policy;
   exports dev.mtasts.dns;

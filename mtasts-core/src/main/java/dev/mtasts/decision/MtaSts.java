@@ -26,7 +26,7 @@ public final class MtaSts {
   private MtaSts(Builder b) {
     this.source = Objects.requireNonNull(b.source, "a policy source is required");
     this.verifier = b.verifier != null ? b.verifier : CertificateVerifier.builder().build();
-    this.listener = b.listener;
+    this.listener = VerdictListener.both(b.listener, b.reporter);
     this.deferWhenUnavailable = b.deferWhenUnavailable;
   }
 
@@ -109,7 +109,21 @@ public final class MtaSts {
    * @return a new trust manager bound to that host
    */
   public MtaStsTrustManager trustManager(PolicyLookup lookup, String mxHost) {
-    return new MtaStsTrustManager(lookup, mxHost);
+    return new MtaStsTrustManager(lookup, mxHost, SessionDetails.NONE);
+  }
+
+  /**
+   * Returns a trust manager as {@link #trustManager(PolicyLookup, String)} does, whose verdicts carry
+   * the session's details (addresses, EHLO name) to the verdict listener for TLS-RPT.
+   *
+   * @param lookup the lookup of the delivery
+   * @param mxHost the MX host the connection goes to
+   * @param details the session's details
+   * @return a new trust manager bound to that host
+   */
+  public MtaStsTrustManager trustManager(PolicyLookup lookup, String mxHost,
+      SessionDetails details) {
+    return new MtaStsTrustManager(lookup, mxHost, details);
   }
 
   private PolicyLookup toLookup(PolicyState state) {
@@ -138,6 +152,7 @@ public final class MtaSts {
     private PolicySource source;
     private CertificateVerifier verifier;
     private VerdictListener listener = VerdictListener.NONE;
+    private VerdictListener reporter = VerdictListener.NONE;
     private boolean deferWhenUnavailable;
 
     private Builder() {}
@@ -173,6 +188,19 @@ public final class MtaSts {
      */
     public Builder verdictListener(VerdictListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Feeds every verdict to a TLS-RPT collector, in addition to the {@link
+     * #verdictListener(VerdictListener) verdict listener}: with this one call the MTA's deliveries are
+     * counted for the daily reports (RFC 8460), with nothing more to call per delivery.
+     *
+     * @param collector the collector, usually one {@link dev.mtasts.tlsrpt.TlsRptCollector} per MTA
+     * @return this builder
+     */
+    public Builder tlsRpt(dev.mtasts.tlsrpt.TlsRptCollector collector) {
+      this.reporter = Objects.requireNonNull(collector, "collector");
       return this;
     }
 

@@ -25,11 +25,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public final class MtaStsTrustManager extends X509ExtendedTrustManager {
   private final PolicyLookup lookup;
   private final String mxHost;
+  private final SessionDetails details;
   private final AtomicReference<Verdict> last = new AtomicReference<>();
 
-  MtaStsTrustManager(PolicyLookup lookup, String mxHost) {
+  MtaStsTrustManager(PolicyLookup lookup, String mxHost, SessionDetails details) {
     this.lookup = Objects.requireNonNull(lookup, "lookup");
     this.mxHost = Objects.requireNonNull(mxHost, "mxHost");
+    this.details = Objects.requireNonNull(details, "details");
   }
 
   /**
@@ -62,7 +64,7 @@ public final class MtaStsTrustManager extends X509ExtendedTrustManager {
 
   private void check(X509Certificate[] chain, SSLSession handshake) throws CertificateException {
     String protocol = handshake == null ? "unknown" : handshake.getProtocol();
-    Verdict verdict = lookup.verify(mxHost, List.of(chain), protocol);
+    Verdict verdict = lookup.verify(mxHost, List.of(chain), protocol, Dane.NOT_USED, details);
     last.set(verdict);
     if (verdict instanceof Verdict.Refuse refuse) {
       throw new CertificateException("MTA-STS: " + refuse.failure().resultType() + ": "

@@ -128,7 +128,20 @@ public final class PolicyLookup {
    * @return the verdict
    */
   public Verdict verify(String mxHost, SSLSession session) {
-    return decide(mxHost, Dane.NOT_USED, () -> verifier.verify(mxHost, session));
+    return verify(mxHost, session, SessionDetails.NONE);
+  }
+
+  /**
+   * Decides on an MX host after the TLS handshake, with the session's details for TLS-RPT.
+   *
+   * @param mxHost the MX host name the connection was opened to
+   * @param session the established TLS session
+   * @param details the addresses and EHLO name of the session
+   * @return the verdict
+   */
+  public Verdict verify(String mxHost, SSLSession session, SessionDetails details) {
+    return decide(mxHost, Dane.NOT_USED, details, Optional.empty(),
+        () -> verifier.verify(mxHost, session));
   }
 
   /**
@@ -140,7 +153,7 @@ public final class PolicyLookup {
    * @return the verdict
    */
   public Verdict verify(String mxHost, List<X509Certificate> chain, String protocol) {
-    return verify(mxHost, chain, protocol, Dane.NOT_USED);
+    return verify(mxHost, chain, protocol, Dane.NOT_USED, SessionDetails.NONE);
   }
 
   /**
@@ -154,7 +167,24 @@ public final class PolicyLookup {
    * @return the verdict
    */
   public Verdict verify(String mxHost, List<X509Certificate> chain, String protocol, Dane dane) {
-    return decide(mxHost, dane, () -> verifier.verify(mxHost, chain, protocol));
+    return verify(mxHost, chain, protocol, dane, SessionDetails.NONE);
+  }
+
+  /**
+   * Decides on an MX host after the TLS handshake, with the MTA's DANE outcome and the session's
+   * details for TLS-RPT.
+   *
+   * @param mxHost the MX host name the connection was opened to
+   * @param chain the peer's certificate chain, leaf first
+   * @param protocol the negotiated protocol
+   * @param dane the MTA's DANE outcome for this host
+   * @param details the addresses and EHLO name of the session
+   * @return the verdict
+   */
+  public Verdict verify(String mxHost, List<X509Certificate> chain, String protocol, Dane dane,
+      SessionDetails details) {
+    return decide(mxHost, dane, details, Optional.empty(),
+        () -> verifier.verify(mxHost, chain, protocol));
   }
 
   /**
@@ -164,9 +194,21 @@ public final class PolicyLookup {
    * @return the verdict: refused under {@code enforce}, reported under {@code testing}
    */
   public Verdict starttlsNotSupported(String mxHost) {
+    return starttlsNotSupported(mxHost, SessionDetails.NONE);
+  }
+
+  /**
+   * Decides on an MX host that did not offer STARTTLS (or refused it), with the session's details.
+   * Without a policy the verdict delivers, and the failure still goes to the listener.
+   *
+   * @param mxHost the MX host name
+   * @param details the addresses and EHLO name of the session
+   * @return the verdict: refused under {@code enforce}, reported under {@code testing}
+   */
+  public Verdict starttlsNotSupported(String mxHost, SessionDetails details) {
     Failure failure = new Failure(ResultType.STARTTLS_NOT_SUPPORTED, "starttls-not-supported",
         "the host did not offer STARTTLS");
-    return decide(mxHost, Dane.NOT_USED, () -> toCheck(failure));
+    return decide(mxHost, Dane.NOT_USED, details, Optional.of(failure), () -> toCheck(failure));
   }
 
   /**
@@ -177,9 +219,22 @@ public final class PolicyLookup {
    * @return the verdict: refused under {@code enforce}, reported under {@code testing}
    */
   public Verdict handshakeFailed(String mxHost, String reason) {
+    return handshakeFailed(mxHost, reason, SessionDetails.NONE);
+  }
+
+  /**
+   * Decides on an MX host whose TLS handshake failed for a reason other than its certificate, with
+   * the session's details.
+   *
+   * @param mxHost the MX host name
+   * @param reason what failed, e.g. the exception's message; it is quoted escaped
+   * @param details the addresses and EHLO name of the session
+   * @return the verdict: refused under {@code enforce}, reported under {@code testing}
+   */
+  public Verdict handshakeFailed(String mxHost, String reason, SessionDetails details) {
     Failure failure = new Failure(ResultType.VALIDATION_FAILURE, "tls-handshake-failed",
         "the TLS handshake failed: " + Text.quote(reason));
-    return decide(mxHost, Dane.NOT_USED, () -> toCheck(failure));
+    return decide(mxHost, Dane.NOT_USED, details, Optional.of(failure), () -> toCheck(failure));
   }
 
   /**
@@ -220,19 +275,26 @@ public final class PolicyLookup {
         "the MX host " + Text.quote(host) + " is not listed in the policy of " + domain()));
   }
 
-  private Verdict decide(String mxHost, Dane dane, java.util.function.Supplier<CertificateCheck> check) {
+  private Verdict decide(String mxHost, Dane dane, SessionDetails details,
+      Optional<Failure> knownFailure, java.util.function.Supplier<CertificateCheck> check) {
+    Objects.requireNonNull(details, "details");
     Verdict verdict;
+    Optional<Failure> seen;
     if (dane == Dane.FAILED) {
-      verdict = new Verdict.Refuse(new Failure(ResultType.TLSA_INVALID, "dane-failed",
-          "DANE validation failed for " + Text.quote(mxHost) + "; MTA-STS never overrides it"));
+      Failure failure = new Failure(ResultType.TLSA_INVALID, "dane-failed",
+          "DANE validation failed for " + Text.quote(mxHost) + "; MTA-STS never overrides it");
+      verdict = new Verdict.Refuse(failure);
+      seen = Optional.of(failure);
     } else if (status != Status.ENFORCE && status != Status.TESTING) {
       verdict = new Verdict.Deliver();
+      seen = knownFailure;
     } else {
       Optional<Failure> failure = mxMismatch(mxHost);
       if (failure.isEmpty() && check.get() instanceof CertificateCheck.Failed failed) {
         failure = Optional.of(
             new Failure(failed.resultType(), failed.failureReasonCode(), failed.detail()));
       }
+      seen = failure;
       if (failure.isEmpty()) {
         verdict = new Verdict.Deliver();
       } else if (status == Status.ENFORCE) {
@@ -241,7 +303,11 @@ public final class PolicyLookup {
         verdict = new Verdict.DeliverAndReport(failure.get());
       }
     }
-    listener.onVerdict(this, mxHost, verdict);
+    if (details.tlsReportDelivery() && verdict instanceof Verdict.Refuse refuse) {
+      // RFC 8460 section 5.3.1: a report is delivered despite MTA-STS and DANE failures.
+      verdict = new Verdict.DeliverAndReport(refuse.failure());
+    }
+    listener.onVerdict(new VerdictEvent(this, mxHost, details, verdict, seen));
     return verdict;
   }
 

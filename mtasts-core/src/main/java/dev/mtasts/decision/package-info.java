@@ -6,13 +6,14 @@
  * <p>The call sequence of an MTA:
  *
  * <pre>{@code
- * MtaSts mtaSts = MtaSts.builder().build();              // once, shared by all threads
+ * MtaSts mtaSts = MtaSts.builder()...tlsRpt(collector).build(); // once, shared by all threads
  * PolicyLookup lookup = mtaSts.lookup("example.com");    // per delivery (cached by mtasts-cache)
  * for (MxCandidate mx : lookup.candidates(mxHostsInPreferenceOrder)) {
  *   if (!mx.permitted()) continue;                       // a transient failure for this MX
- *   // connect, EHLO; without STARTTLS: lookup.starttlsNotSupported(mx.host())
+ *   // connect, EHLO; details = SessionDetails.of(localIp, mxIp).withHelo(ehloName)
+ *   // without STARTTLS: lookup.starttlsNotSupported(mx.host(), details)
  *   // STARTTLS with mtaSts.sslParameters(mx.host()); after the handshake:
- *   Verdict verdict = lookup.verify(mx.host(), sslSession);
+ *   Verdict verdict = lookup.verify(mx.host(), sslSession, details);  // counted for TLS-RPT
  *   if (verdict instanceof Verdict.Refuse) continue;     // try the next MX
  *   // deliver
  * }

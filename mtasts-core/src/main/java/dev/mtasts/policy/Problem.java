@@ -49,7 +49,7 @@ public record Problem(Kind kind, int line, int column, String message) {
     BLANK_LINE,
     /** Whitespace at the end of a line or record; it is ignored. */
     TRAILING_WHITESPACE,
-    /** The {@code version} or {@code v} value is not {@code STSv1} ({@code TLSRPTv1} for TLS-RPT). */
+    /** The {@code version} or {@code v} value is not the one required ({@code STSv1}, {@code TLSRPTv1}). */
     VERSION,
     /** The {@code mode} value is not one of enforce, testing and none. */
     MODE,
@@ -59,17 +59,14 @@ public record Problem(Kind kind, int line, int column, String message) {
     MX,
     /** The {@code id} value is not 1 to 32 letters and digits. */
     ID,
-    /** A TXT answer set holds no {@code v=STSv1;} (or {@code v=TLSRPTv1;}) record. */
+    /** A TXT answer set holds no record of the kind asked for ({@code v=STSv1;}, {@code v=TLSRPTv1;}). */
     NO_RECORD,
-    /** A TXT answer set holds more than one {@code v=STSv1;} (or {@code v=TLSRPTv1;}) record. */
+    /** A TXT answer set holds more than one record of the kind asked for. */
     MULTIPLE_RECORDS,
-    /** A record of a multi-record TXT answer set that was discarded because it is not an STS record. */
+    /** A record of a multi-record TXT answer set that was discarded because it is not of the kind asked for. */
     RECORD_DISCARDED,
-    /**
-     * A report URI of a TLS-RPT {@code rua} field that is not a valid URI, or whose scheme is not one
-     * reports can be sent to ({@code mailto} and {@code https}).
-     */
-    URI
+    /** A TLS-RPT {@code rua} URI that is not valid or not supported, or a record left without any. */
+    RUA
   }
 
   /**

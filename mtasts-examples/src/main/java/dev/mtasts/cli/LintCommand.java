@@ -7,12 +7,12 @@ import picocli.CommandLine.Command;
     name = "lint",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    header = "Check MTA-STS policies and TXT records the way a sending MTA reads them.",
+    header = "Check MTA-STS policies, MTA-STS and TLS-RPT TXT records the way a sending MTA reads them.",
     description = {
       "Check MTA-STS inputs the way a sending MTA reads them, and say how to fix them.",
       "Nothing is fetched: you give the policy body or the TXT records."
     },
-    subcommands = {LintPolicyCommand.class, LintRecordCommand.class})
+    subcommands = {LintPolicyCommand.class, LintRecordCommand.class, LintTlsRptCommand.class})
 final class LintCommand {
   LintCommand() {}
 }

@@ -27,7 +27,8 @@ import picocli.CommandLine.HelpCommand;
       "  mtasts lint policy --json --mx mx1.example.com mta-sts.txt",
       "  mtasts lint record 'v=STSv1; id=20260101T000000'",
       "  mtasts check example.com",
-      "  mtasts check --json --dns 192.0.2.53 example.com"
+      "  mtasts check --json --dns 192.0.2.53 example.com",
+      "  mtasts lint tlsrpt 'v=TLSRPTv1; rua=mailto:tlsrpt@example.com'"
     },
     subcommands = {CheckCommand.class, LintCommand.class, ResolveCommand.class, CacheCommand.class,
       HelpCommand.class})

@@ -461,15 +461,15 @@ class CheckCommandTest {
     JsonNode o = json(check(), 1, "tlsrpt-record-invalid/error", "tlsrpt-record-warning/warning",
         "mode-enforce-without-tlsrpt/warning");
 
-    assertTrue(message(o, 0).startsWith(TLSRPT + " record 1:17: 'rua' holds no mailto: or"
-        + " https: URI"), message(o, 0));
+    assertTrue(message(o, 0).startsWith(TLSRPT + " record 1: no rua URI can be used"),
+        message(o, 0));
     assertEquals(parse("{'name':'_smtp._tls.example.test',"
         + "'txt':['v=TLSRPTv1; rua=http://reports.example.test/'],'valid':false,'rua':null,"
-        + "'errors':[{'record':1,'position':17,'message':"
-        + "'\\'rua\\' holds no mailto: or https: URI, so reports cannot be delivered'}],"
+        + "'errors':[{'record':1,'position':0,'message':"
+        + "'no rua URI can be used: reports go only to mailto: and https: URIs'}],"
         + "'warnings':[{'record':1,'position':17,'message':"
-        + "'\\'http://reports.example.test/\\' is ignored: the scheme \\'http\\' is not supported;"
-        + " reports go to mailto: and https: URIs'}]}"), o.get("tlsrpt"));
+        + "'the rua URI \\'http://reports.example.test/\\' is ignored: only mailto: and https: are"
+        + " supported (RFC 8460 section 3)'}]}"), o.get("tlsrpt"));
   }
 
   @Test

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class MainTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "lint", "lint policy", "lint record", "check"})
+  @ValueSource(strings = {"", "lint", "lint policy", "lint record", "lint tlsrpt", "check",
+      "resolve", "cache", "cache list", "cache show", "cache refresh", "cache purge"})
   void everyCommandHasHelp(String command) {
     for (String option : List.of("--help", "-h")) {
       String[] args = (command.isEmpty() ? option : command + " " + option).split(" ");

@@ -124,6 +124,18 @@ class MtastsJarIT {
   }
 
   @Test
+  void tlsRptRecord() throws Exception {
+    Cli.Run run = java(null, "lint", "tlsrpt", "--json",
+        "v=TLSRPTv1; rua=mailto:tlsrpt@example.com,http://old.example/");
+
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode o = run.json().get(0);
+    assertEquals(List.of("valid", "rua", "errors", "warnings"), Cli.keys(o));
+    assertEquals("[\"mailto:tlsrpt@example.com\"]", o.get("rua").toString());
+    assertEquals(1, o.get("warnings").size());
+  }
+
+  @Test
   void usageErrorExitsTwo() throws Exception {
     Cli.Run run = java(null, "lint", "policy");
 

@@ -1,0 +1,333 @@
+package dev.mtasts.internal;
+
+import dev.mtasts.policy.ParseResult;
+import dev.mtasts.policy.Problem;
+import dev.mtasts.policy.Problem.Kind;
+import dev.mtasts.tlsrpt.TlsRptRecord;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code _smtp._tls} TXT answer parser: the multi-record rule of RFC 8460 section 3, then the
+ * record grammar, with the same whitespace decisions as the {@code _mta-sts} parser (RFC notes,
+ * section 8, decisions 1 and 2).
+ */
+public final class TlsRptRecordParser {
+  /** What a record of a multi-record answer must begin with to count as a TLS-RPT record. */
+  public static final String PREFIX = "v=TLSRPTv1;";
+
+  private static final String VERSION = "v=TLSRPTv1";
+
+  private final List<Problem> errors = new ArrayList<>(2);
+  private final List<Problem> warnings = new ArrayList<>(2);
+
+  private TlsRptRecordParser() {}
+
+  /**
+   * Parses the TXT answer set of {@code _smtp._tls.<domain>}.
+   *
+   * @param answer the records, each already joined from its strings
+   * @return the one TLS-RPT record, or the problems found
+   */
+  public static ParseResult<TlsRptRecord> parse(List<String> answer) {
+    return new TlsRptRecordParser().run(answer);
+  }
+
+  private ParseResult<TlsRptRecord> run(List<String> answer) {
+    TlsRptRecord record = null;
+    if (answer.isEmpty()) {
+      errors.add(new Problem(Kind.NO_RECORD, 0, 0, "the answer holds no TXT record"));
+    } else if (answer.size() == 1) {
+      record = one(answer.get(0), 1);
+    } else {
+      int chosen = choose(answer);
+      if (chosen >= 0) {
+        record = one(answer.get(chosen), chosen + 1);
+      }
+    }
+    if (record == null) {
+      return new ParseResult.Invalid<>(errors, warnings);
+    }
+    return new ParseResult.Valid<>(record, warnings);
+  }
+
+  private int choose(List<String> answer) {
+    List<Integer> found = new ArrayList<>(2);
+    for (int i = 0; i < answer.size(); i++) {
+      String r = answer.get(i);
+      if (r.startsWith(PREFIX)) {
+        found.add(i);
+      } else {
+        String why = r.startsWith(VERSION) && r.length() > VERSION.length()
+                && isWsp(r.charAt(VERSION.length()))
+            ? "; with several records the literal prefix counts, so whitespace before ';' discards it"
+            : "";
+        warnings.add(new Problem(Kind.RECORD_DISCARDED, i + 1, 0,
+            "record discarded: it does not begin with 'v=TLSRPTv1;'" + why));
+      }
+    }
+    if (found.isEmpty()) {
+      errors.add(new Problem(Kind.NO_RECORD, 0, 0, "none of the " + answer.size()
+          + " records begins with 'v=TLSRPTv1;', so the domain does not implement TLS-RPT"));
+      return -1;
+    }
+    if (found.size() > 1) {
+      StringBuilder which = new StringBuilder();
+      for (int i : found) {
+        which.append(which.length() == 0 ? "" : ", ").append(i + 1);
+      }
+      errors.add(new Problem(Kind.MULTIPLE_RECORDS, 0, 0, found.size() + " records (" + which
+          + ") begin with 'v=TLSRPTv1;'; exactly one is allowed, so senders assume the domain does"
+          + " not implement TLS-RPT until the extra ones are removed (RFC 8460 section 3)"));
+      return -1;
+    }
+    return found.get(0);
+  }
+
+  private TlsRptRecord one(String r, int no) {
+    int n = r.length();
+    if (n > TlsRptRecord.MAX_RECORD_LENGTH) {
+      errors.add(new Problem(Kind.TOO_LARGE, no, 0, "the record is " + n
+          + " characters long; at most " + TlsRptRecord.MAX_RECORD_LENGTH + " are accepted"));
+      return null;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = r.charAt(i);
+      if (c >= 0x80) {
+        errors.add(new Problem(Kind.ENCODING, no, i + 1, Text.describe(c)
+            + " is not allowed: TXT records are US-ASCII (percent-encode it in a URI)"));
+        return null;
+      }
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        errors.add(new Problem(Kind.CONTROL_CHARACTER, no, i + 1, Text.describe(c)
+            + " is not allowed in a record"));
+        return null;
+      }
+    }
+    if (!r.startsWith(VERSION)
+        || (n > VERSION.length() && !isWsp(r.charAt(VERSION.length()))
+            && r.charAt(VERSION.length()) != ';')) {
+      String found = r.startsWith("v=") ? ", not " + Text.quote(token(r, 0)) : "";
+      errors.add(new Problem(Kind.VERSION, no, 1, "the record must begin with 'v=TLSRPTv1'" + found));
+      return null;
+    }
+    List<URI> rua = null;
+    Map<String, String> extensions = new LinkedHashMap<>();
+    int pos = VERSION.length();
+    while (true) {
+      int ws = pos;
+      while (pos < n && isWsp(r.charAt(pos))) {
+        pos++;
+      }
+      if (pos == n) {
+        if (pos > ws) {
+          warn(Kind.TRAILING_WHITESPACE, no, ws + 1,
+              "trailing whitespace ignored; the grammar allows it only after a final ';'");
+        }
+        break;
+      }
+      if (r.charAt(pos) != ';') {
+        errors.add(new Problem(Kind.SYNTAX, no, pos + 1, "expected ';' between fields, found "
+            + Text.describe(r.charAt(pos))));
+        return null;
+      }
+      if (pos > ws && ws == VERSION.length()) {
+        warn(Kind.WHITESPACE, no, ws + 1, "whitespace before ';': valid alone, but when the answer"
+            + " holds several records only those that begin with 'v=TLSRPTv1;' count;"
+            + " write 'v=TLSRPTv1;'");
+      }
+      pos++;
+      while (pos < n && isWsp(r.charAt(pos))) {
+        pos++;
+      }
+      if (pos == n) {
+        break;
+      }
+      if (r.charAt(pos) == ';') {
+        errors.add(new Problem(Kind.SYNTAX, no, pos + 1, "empty field (two ';' in a row)"));
+        return null;
+      }
+      int start = pos;
+      int eq = pos;
+      while (eq < n && r.charAt(eq) != '=' && r.charAt(eq) != ';' && !isWsp(r.charAt(eq))) {
+        eq++;
+      }
+      String name = r.substring(start, eq);
+      if (eq == n || r.charAt(eq) != '=') {
+        errors.add(new Problem(Kind.SYNTAX, no, start + 1, "field " + Text.quote(name)
+            + " is not 'name=value'"));
+        return null;
+      }
+      if (!RecordSyntax.validName(name)) {
+        errors.add(new Problem(Kind.FIELD_NAME, no, start + 1, "invalid field name "
+            + Text.quote(name) + "; names are 1 to 32 letters, digits, '_', '-' or '.', starting"
+            + " with a letter or digit"));
+        return null;
+      }
+      int valueStart = eq + 1;
+      if (name.equals("rua")) {
+        int end = valueStart;
+        while (end < n && r.charAt(end) != ';') {
+          end++;
+        }
+        int valueEnd = end;
+        while (valueEnd > valueStart && isWsp(r.charAt(valueEnd - 1))) {
+          valueEnd--;
+        }
+        pos = valueEnd;
+        if (valueEnd == valueStart) {
+          errors.add(new Problem(Kind.SYNTAX, no, valueStart + 1,
+              "the value of 'rua' is empty; give at least one mailto: or https: URI"));
+          return null;
+        }
+        if (rua != null) {
+          warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second 'rua' is ignored; the first applies");
+        } else {
+          rua = uris(r, valueStart, valueEnd, no);
+        }
+        continue;
+      }
+      int end = valueStart;
+      while (end < n && r.charAt(end) != ';' && !isWsp(r.charAt(end))) {
+        end++;
+      }
+      String value = r.substring(valueStart, end);
+      pos = end;
+      if (!RecordSyntax.validValue(value)) {
+        errors.add(new Problem(Kind.SYNTAX, no, valueStart + 1, "the value of " + Text.quote(name)
+            + (value.isEmpty() ? " is empty" : " holds '=', which values may not contain")));
+        return null;
+      }
+      if (name.equals("v")) {
+        warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second 'v' field is ignored");
+        continue;
+      }
+      if (name.equalsIgnoreCase("rua") || name.equalsIgnoreCase("v")) {
+        warn(Kind.FIELD_NAME_CASE, no, start + 1, "field " + Text.quote(name) + " is not '"
+            + name.toLowerCase(Locale.ROOT)
+            + "' (field names are case-sensitive); it is ignored as an unknown field");
+      }
+      if (extensions.putIfAbsent(name, value) != null) {
+        warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second " + Text.quote(name)
+            + " is ignored; the first applies");
+      }
+    }
+    if (rua == null) {
+      errors.add(new Problem(Kind.MISSING_FIELD, no, 0, "the required field 'rua' is missing; add"
+          + " for example 'rua=mailto:tlsrpt@example.com'"));
+      return null;
+    }
+    if (rua.isEmpty()) {
+      errors.add(new Problem(Kind.RUA, no, 0, "no rua URI can be used: reports go only to mailto:"
+          + " and https: URIs"));
+      return null;
+    }
+    if (!errors.isEmpty()) {
+      return null;
+    }
+    return new TlsRptRecord(rua, extensions);
+  }
+
+  /** Splits the rua value at commas (with optional whitespace around) and keeps the usable URIs. */
+  private List<URI> uris(String r, int from, int to, int no) {
+    List<URI> out = new ArrayList<>(2);
+    int pos = from;
+    while (pos <= to) {
+      int comma = r.indexOf(',', pos);
+      int end = comma < 0 || comma > to ? to : comma;
+      int s = pos;
+      int e = end;
+      while (s < e && isWsp(r.charAt(s))) {
+        s++;
+      }
+      while (e > s && isWsp(r.charAt(e - 1))) {
+        e--;
+      }
+      String text = r.substring(s, e);
+      URI uri = check(text, no, s + 1);
+      if (uri != null) {
+        if (out.contains(uri)) {
+          warn(Kind.RUA, no, s + 1, "the rua URI " + Text.quote(text) + " is listed twice");
+        } else {
+          out.add(uri);
+        }
+      }
+      pos = end + 1;
+    }
+    return out;
+  }
+
+  private URI check(String text, int no, int column) {
+    if (text.isEmpty()) {
+      warn(Kind.RUA, no, column, "empty rua URI (two ',' in a row, or a ',' at the end) ignored");
+      return null;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (isWsp(text.charAt(i))) {
+        warn(Kind.RUA, no, column, "the rua URI " + Text.quote(text) + " holds whitespace and is"
+            + " ignored; separate URIs with ','");
+        return null;
+      }
+    }
+    if (text.indexOf('!') >= 0) {
+      warn(Kind.RUA, no, column, "the rua URI " + Text.quote(text) + " holds '!', which must be"
+          + " percent-encoded (RFC 8460 section 3; TLS-RPT has no DMARC-style size limit); it is"
+          + " ignored");
+      return null;
+    }
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      warn(Kind.RUA, no, column, "the rua URI " + Text.quote(text) + " is not a valid URI and is"
+          + " ignored");
+      return null;
+    }
+    String scheme = uri.getScheme();
+    if (scheme == null) {
+      warn(Kind.RUA, no, column, "the rua URI " + Text.quote(text) + " has no scheme and is ignored;"
+          + " write mailto:ADDRESS or https://HOST/PATH");
+      return null;
+    }
+    String lower = scheme.toLowerCase(Locale.ROOT);
+    if (!lower.equals("mailto") && !lower.equals("https")) {
+      warn(Kind.RUA, no, column, "the rua URI " + Text.quote(text) + " is ignored: only mailto: and"
+          + " https: are supported (RFC 8460 section 3)");
+      return null;
+    }
+    if (!scheme.equals(lower)) {
+      try {
+        uri = new URI(lower + text.substring(scheme.length()));
+      } catch (URISyntaxException e) {
+        return null;
+      }
+    }
+    if (!TlsRptRecord.isSupported(uri)) {
+      warn(Kind.RUA, no, column, "the rua URI " + Text.quote(text) + " is ignored: "
+          + (lower.equals("https") ? "an https: URI needs a host" : "a mailto: URI needs an address"));
+      return null;
+    }
+    return uri;
+  }
+
+  private static String token(String r, int from) {
+    int end = from;
+    while (end < r.length() && r.charAt(end) != ';' && !isWsp(r.charAt(end))) {
+      end++;
+    }
+    return r.substring(from, end);
+  }
+
+  private static boolean isWsp(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private void warn(Kind kind, int line, int column, String message) {
+    warnings.add(new Problem(kind, line, column, message));
+  }
+}
