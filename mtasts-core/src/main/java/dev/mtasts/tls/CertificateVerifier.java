@@ -7,24 +7,30 @@ import dev.mtasts.tlsrpt.ResultType;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
+import java.security.PublicKey;
+import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertStore;
 import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -32,6 +38,8 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import javax.security.auth.x500.X500Principal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the TLS session with an MX host as RFC 8461 section 4.2 requires: TLS 1.2 or newer, a
@@ -50,11 +58,18 @@ public final class CertificateVerifier {
   private static final Set<String> ACCEPTED_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
   private final Set<TrustAnchor> anchors;
+  private final Map<X500Principal, Set<PublicKey>> anchorKeys;
   private final Clock clock;
   private final boolean revocation;
 
   private CertificateVerifier(Builder b) {
     this.anchors = b.anchors != null ? b.anchors : jdkAnchors();
+    Map<X500Principal, Set<PublicKey>> keys = new HashMap<>();
+    for (TrustAnchor anchor : anchors) {
+      X509Certificate c = anchor.getTrustedCert();
+      keys.computeIfAbsent(c.getSubjectX500Principal(), k -> new HashSet<>()).add(c.getPublicKey());
+    }
+    this.anchorKeys = Map.copyOf(keys);
     this.clock = b.clock;
     this.revocation = b.revocation;
   }
@@ -111,22 +126,14 @@ public final class CertificateVerifier {
       return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "no-certificate",
           "the server presented no certificate");
     }
-    Date now = Date.from(clock.instant());
-    X509Certificate leaf = chain.get(0);
-    try {
-      leaf.checkValidity(now);
-    } catch (CertificateExpiredException e) {
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_EXPIRED, "certificate-expired",
-          "the certificate expired at " + leaf.getNotAfter().toInstant());
-    } catch (CertificateNotYetValidException e) {
-      return new CertificateCheck.Failed(ResultType.VALIDATION_FAILURE,
-          "certificate-not-yet-valid",
-          "the certificate is not valid before " + leaf.getNotBefore().toInstant());
-    }
-    CertificateCheck trust = checkPath(chain, now);
+    // The chain is checked before the names, and trust before dates: PKIX reports an unknown issuer
+    // before it looks at validity, so an expired certificate from an unknown or self-signed issuer
+    // counts as not trusted, which is what is wrong with it.
+    CertificateCheck trust = checkPath(chain, Date.from(clock.instant()));
     if (trust != null) {
       return trust;
     }
+    X509Certificate leaf = chain.get(0);
     String host = HostNames.normalize(mxHost);
     List<String> names = DnsIds.dnsNames(leaf);
     if (names.isEmpty()) {
@@ -144,10 +151,21 @@ public final class CertificateVerifier {
         "the certificate names " + describe(names) + ", not " + Text.quote(mxHost));
   }
 
-  private CertificateCheck checkPath(List<X509Certificate> chain, Date now) {
-    List<X509Certificate> path = new ArrayList<>(chain);
-    while (path.size() > 1 && isAnchor(path.get(path.size() - 1))) {
-      path.remove(path.size() - 1);
+  /**
+   * Validates the chain the way the JDK's own trust manager does (sun.security.validator): the
+   * chain ends before the first certificate that is itself trusted (same subject and key as a trust
+   * anchor, so a cross-signed copy of a root counts as that root), and a chain that is not in issuer
+   * order (TLS 1.3 permits any order and extra certificates) is rebuilt from its certificates.
+   *
+   * @return the failure, or {@code null} when the chain is valid at {@code now}
+   */
+  private @Nullable CertificateCheck checkPath(List<X509Certificate> chain, Date now) {
+    List<X509Certificate> path = orderedPath(chain);
+    if (path == null) {
+      return build(chain, now);
+    }
+    if (path.isEmpty()) {
+      return checkDates(chain.get(0), 0, now);
     }
     try {
       PKIXParameters params = new PKIXParameters(anchors);
@@ -158,34 +176,100 @@ public final class CertificateVerifier {
       return null;
     } catch (CertPathValidatorException e) {
       CertPathValidatorException.Reason reason = e.getReason();
-      if (reason == BasicReason.EXPIRED) {
-        return new CertificateCheck.Failed(ResultType.CERTIFICATE_EXPIRED, "certificate-expired",
-            "a certificate of the chain has expired");
-      }
-      if (reason == BasicReason.NOT_YET_VALID) {
-        return new CertificateCheck.Failed(ResultType.VALIDATION_FAILURE,
-            "certificate-not-yet-valid", "a certificate of the chain is not valid yet");
+      int index = e.getIndex() >= 0 && e.getIndex() < path.size() ? e.getIndex() : 0;
+      if (reason == BasicReason.EXPIRED || reason == BasicReason.NOT_YET_VALID) {
+        CertificateCheck dates = checkDates(path.get(index), index, now);
+        if (dates != null) {
+          return dates;
+        }
       }
       if (reason == BasicReason.REVOKED) {
         return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED,
-            "certificate-revoked", "a certificate of the chain is revoked");
+            "certificate-revoked", describe(path.get(index), index) + " is revoked");
       }
-      String code = reason == PKIXReason.NO_TRUST_ANCHOR ? "no-trust-anchor" : "chain-invalid";
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, code,
-          "the chain does not lead to a trusted root: " + Text.quote(String.valueOf(e.getMessage())));
+      if (reason == PKIXReason.NO_TRUST_ANCHOR) {
+        return noTrustAnchor(path);
+      }
+      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "chain-invalid",
+          "the chain does not validate: " + Text.quote(String.valueOf(e.getMessage())));
     } catch (GeneralSecurityException e) {
       return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "chain-invalid",
           "the chain could not be validated: " + Text.quote(String.valueOf(e.getMessage())));
     }
   }
 
-  private boolean isAnchor(X509Certificate cert) {
-    for (TrustAnchor anchor : anchors) {
-      if (cert.equals(anchor.getTrustedCert())) {
-        return true;
+  /**
+   * Returns the chain up to (not including) its first trusted certificate, or {@code null} when the
+   * chain is not in issuer order.
+   */
+  private @Nullable List<X509Certificate> orderedPath(List<X509Certificate> chain) {
+    for (int i = 0; i < chain.size(); i++) {
+      X509Certificate cert = chain.get(i);
+      if (i > 0 && !cert.getSubjectX500Principal().equals(
+          chain.get(i - 1).getIssuerX500Principal())) {
+        return null;
+      }
+      if (isTrusted(cert)) {
+        return chain.subList(0, i);
       }
     }
-    return false;
+    return chain;
+  }
+
+  /** Finds a path through the certificates of a chain that is not in issuer order. */
+  private @Nullable CertificateCheck build(List<X509Certificate> chain, Date now) {
+    X509Certificate leaf = chain.get(0);
+    try {
+      X509CertSelector target = new X509CertSelector();
+      target.setCertificate(leaf);
+      PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
+      params.addCertStore(CertStore.getInstance("Collection",
+          new CollectionCertStoreParameters(chain)));
+      params.setDate(now);
+      params.setRevocationEnabled(revocation);
+      CertPathBuilder.getInstance("PKIX").build(params);
+      return null;
+    } catch (GeneralSecurityException e) {
+      // The builder does not say why no path was found; the leaf's own dates are the likely cause.
+      CertificateCheck dates = checkDates(leaf, 0, now);
+      return dates != null ? dates : noTrustAnchor(chain);
+    }
+  }
+
+  private static @Nullable CertificateCheck checkDates(X509Certificate cert, int index, Date now) {
+    if (now.after(cert.getNotAfter())) {
+      return new CertificateCheck.Failed(ResultType.CERTIFICATE_EXPIRED, "certificate-expired",
+          describe(cert, index) + " expired at " + cert.getNotAfter().toInstant());
+    }
+    if (now.before(cert.getNotBefore())) {
+      return new CertificateCheck.Failed(ResultType.VALIDATION_FAILURE,
+          "certificate-not-yet-valid",
+          describe(cert, index) + " is not valid before " + cert.getNotBefore().toInstant());
+    }
+    return null;
+  }
+
+  private static CertificateCheck noTrustAnchor(List<X509Certificate> path) {
+    X509Certificate last = path.get(path.size() - 1);
+    if (path.size() == 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
+      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "self-signed",
+          "the certificate is self-signed and not trusted");
+    }
+    return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "no-trust-anchor",
+        "the chain does not lead to a trusted root (unknown issuer "
+            + Text.quote(last.getIssuerX500Principal().getName())
+            + ", or an intermediate certificate is missing)");
+  }
+
+  private static String describe(X509Certificate cert, int index) {
+    return index == 0 ? "the certificate"
+        : "the CA certificate " + Text.quote(cert.getSubjectX500Principal().getName())
+            + " (position " + index + " of the chain)";
+  }
+
+  private boolean isTrusted(X509Certificate cert) {
+    Set<PublicKey> keys = anchorKeys.get(cert.getSubjectX500Principal());
+    return keys != null && keys.contains(cert.getPublicKey());
   }
 
   private static String describe(List<String> names) {
