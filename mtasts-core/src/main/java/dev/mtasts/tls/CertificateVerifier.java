@@ -9,6 +9,7 @@ import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.PublicKey;
 import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathChecker;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
@@ -19,6 +20,7 @@ import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
+import java.security.cert.PKIXRevocationChecker;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
@@ -160,9 +162,27 @@ public final class CertificateVerifier {
    * @return the failure, or {@code null} when the chain is valid at {@code now}
    */
   private @Nullable CertificateCheck checkPath(List<X509Certificate> chain, Date now) {
+    CertificateCheck failure = checkPath(chain, now, revocation);
+    if (failure instanceof CertificateCheck.Failed f && revocation
+        && f.resultType() == ResultType.CERTIFICATE_NOT_TRUSTED
+        && !f.failureReasonCode().equals("certificate-revoked")
+        && !f.failureReasonCode().equals("revocation-status-unknown")
+        && checkPath(chain, now, false) == null) {
+      // Valid without the revocation check, so that check failed. The JDK does not always say so:
+      // when OCSP fails and the CRL fallback finds nothing either, it throws the OCSP failure,
+      // e.g. "Certificate does not specify OCSP responder", with an unspecific reason.
+      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED,
+          "revocation-status-unknown", "the revocation status of the chain could not be determined"
+              + " (revocation checking fails closed): " + f.detail());
+    }
+    return failure;
+  }
+
+  private @Nullable CertificateCheck checkPath(List<X509Certificate> chain, Date now,
+      boolean revocation) {
     List<X509Certificate> path = orderedPath(chain);
     if (path == null) {
-      return build(chain, now);
+      return build(chain, now, revocation);
     }
     if (path.isEmpty()) {
       return checkDates(chain.get(0), 0, now);
@@ -170,9 +190,9 @@ public final class CertificateVerifier {
     try {
       PKIXParameters params = new PKIXParameters(anchors);
       params.setDate(now);
-      params.setRevocationEnabled(revocation);
-      CertPathValidator.getInstance("PKIX")
-          .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+      CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+      revocation(params, validator.getRevocationChecker(), revocation);
+      validator.validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
       return null;
     } catch (CertPathValidatorException e) {
       CertPathValidatorException.Reason reason = e.getReason();
@@ -183,9 +203,9 @@ public final class CertificateVerifier {
           return dates;
         }
       }
-      if (reason == BasicReason.REVOKED) {
-        return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED,
-            "certificate-revoked", describe(path.get(index), index) + " is revoked");
+      CertificateCheck revoked = revocationFailure(e, path);
+      if (revoked != null) {
+        return revoked;
       }
       if (reason == PKIXReason.NO_TRUST_ANCHOR) {
         return noTrustAnchor(path);
@@ -217,7 +237,8 @@ public final class CertificateVerifier {
   }
 
   /** Finds a path through the certificates of a chain that is not in issuer order. */
-  private @Nullable CertificateCheck build(List<X509Certificate> chain, Date now) {
+  private @Nullable CertificateCheck build(List<X509Certificate> chain, Date now,
+      boolean revocation) {
     X509Certificate leaf = chain.get(0);
     try {
       X509CertSelector target = new X509CertSelector();
@@ -226,14 +247,53 @@ public final class CertificateVerifier {
       params.addCertStore(CertStore.getInstance("Collection",
           new CollectionCertStoreParameters(chain)));
       params.setDate(now);
-      params.setRevocationEnabled(revocation);
-      CertPathBuilder.getInstance("PKIX").build(params);
+      CertPathBuilder builder = CertPathBuilder.getInstance("PKIX");
+      revocation(params, builder.getRevocationChecker(), revocation);
+      builder.build(params);
       return null;
     } catch (GeneralSecurityException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof CertPathValidatorException v) {
+          CertificateCheck revoked = revocationFailure(v, chain);
+          if (revoked != null) {
+            return revoked;
+          }
+        }
+      }
       // The builder does not say why no path was found; the leaf's own dates are the likely cause.
       CertificateCheck dates = checkDates(leaf, 0, now);
       return dates != null ? dates : noTrustAnchor(chain);
     }
+  }
+
+  /**
+   * Sets revocation checking up. The JDK's default checker (revocation merely enabled) asks OCSP
+   * only when the {@code ocsp.enable} security property is set and fetches CRLs only with the
+   * {@code com.sun.security.enableCRLDP} system property; an explicit {@link PKIXRevocationChecker}
+   * uses OCSP, then CRLs from the distribution points, whatever those properties say.
+   */
+  private static void revocation(PKIXParameters params, CertPathChecker checker,
+      boolean revocation) {
+    params.setRevocationEnabled(revocation);
+    if (revocation) {
+      params.addCertPathChecker((PKIXRevocationChecker) checker);
+    }
+  }
+
+  private static @Nullable CertificateCheck revocationFailure(CertPathValidatorException e,
+      List<X509Certificate> path) {
+    int index = e.getIndex() >= 0 && e.getIndex() < path.size() ? e.getIndex() : 0;
+    if (e.getReason() == BasicReason.REVOKED) {
+      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED,
+          "certificate-revoked", describe(path.get(index), index) + " is revoked");
+    }
+    if (e.getReason() == BasicReason.UNDETERMINED_REVOCATION_STATUS) {
+      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED,
+          "revocation-status-unknown", "the revocation status of " + describe(path.get(index), index)
+              + " could not be determined (revocation checking fails closed): "
+              + Text.quote(String.valueOf(e.getMessage())));
+    }
+    return null;
   }
 
   private static @Nullable CertificateCheck checkDates(X509Certificate cert, int index, Date now) {
@@ -359,8 +419,15 @@ public final class CertificateVerifier {
     }
 
     /**
-     * Turns revocation checking (OCSP, with CRLs as fallback, through the JDK) on or off; off by
-     * default. When on, a certificate whose status cannot be determined fails.
+     * Turns revocation checking on or off; off by default, as RFC 8461 section 4.2 leaves it
+     * optional. When on, the JDK's {@link PKIXRevocationChecker} checks every certificate of the
+     * chain: OCSP first, at the responder the certificate names, then the CRLs of its distribution
+     * points. Those requests go over the network while {@link #build() the verifier} checks a
+     * session, so a check can take as long as the responders do (the JDK's {@code
+     * com.sun.security.ocsp.timeout} and {@code com.sun.security.crl.timeout} bound them). It fails
+     * closed: a certificate whose status cannot be determined (no responder, no CRL, none
+     * reachable) fails as {@code certificate-not-trusted} with the reason code {@code
+     * revocation-status-unknown}, and a revoked one with {@code certificate-revoked}.
      *
      * @param enabled whether to check revocation
      * @return this builder

@@ -222,6 +222,21 @@ class CertificateVerifierTest {
         "no-certificate");
   }
 
+  // --- revocation
+
+  @Test
+  void revocationCheckingFailsClosedWithoutRevocationInformation() {
+    // The test CA's certificates carry no OCSP responder and no CRL distribution point: with
+    // revocation checking on, their status cannot be determined, so they fail (nothing is fetched).
+    CertificateVerifier strict = CertificateVerifier.builder().trustStore(CA.trustStore())
+        .clock(CLOCK).revocationChecking(true).build();
+    fails(strict.verify(MX, CA.issue(MX).chain(), "TLSv1.3"), ResultType.CERTIFICATE_NOT_TRUSTED,
+        "revocation-status-unknown");
+    fails(strict.verify(MX, CA.issueViaIntermediate(MX).chain(), "TLSv1.3"),
+        ResultType.CERTIFICATE_NOT_TRUSTED, "revocation-status-unknown");
+    passes(MX, CA.issue(MX)); // off by default
+  }
+
   // --- names
 
   @Test
