@@ -16,6 +16,7 @@ import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.Certificate;
 import java.security.cert.CertStore;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXParameters;
@@ -45,9 +46,36 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the TLS session with an MX host as RFC 8461 section 4.2 requires: TLS 1.2 or newer, a
- * certificate chain that is current and leads to a trusted root, and a subjectAltName DNS-ID that
- * matches the MX host name (no CN fallback; a wildcard only as the whole left-most label, for one
- * label). Each failure maps to exactly one RFC 8460 result type.
+ * certificate chain that is current and leads to a trusted root (PKIX, at the injected clock's
+ * time), a leaf meant for TLS servers, and a subjectAltName DNS-ID that matches the MX host name (no
+ * CN fallback; a wildcard only as the whole left-most label, for one label). Each failure maps to
+ * exactly one RFC 8460 result type:
+ *
+ * <table>
+ *   <caption>Failures and their result types</caption>
+ *   <tr><th>failure</th><th>result type</th><th>failure reason code</th></tr>
+ *   <tr><td>TLS below 1.2 negotiated</td><td>validation-failure</td><td>tls-version</td></tr>
+ *   <tr><td>no certificate</td><td>certificate-not-trusted</td><td>no-certificate</td></tr>
+ *   <tr><td>unknown issuer, missing intermediate</td><td>certificate-not-trusted</td>
+ *       <td>no-trust-anchor</td></tr>
+ *   <tr><td>self-signed leaf</td><td>certificate-not-trusted</td><td>self-signed</td></tr>
+ *   <tr><td>bad signature, constraints</td><td>certificate-not-trusted</td>
+ *       <td>chain-invalid</td></tr>
+ *   <tr><td>revoked; status unknown (revocation on)</td><td>certificate-not-trusted</td>
+ *       <td>certificate-revoked; revocation-status-unknown</td></tr>
+ *   <tr><td>leaf or CA certificate expired</td><td>certificate-expired</td>
+ *       <td>certificate-expired</td></tr>
+ *   <tr><td>leaf or CA certificate not valid yet</td><td>validation-failure</td>
+ *       <td>certificate-not-yet-valid</td></tr>
+ *   <tr><td>leaf not for TLS servers (extended key usage)</td><td>validation-failure</td>
+ *       <td>certificate-purpose</td></tr>
+ *   <tr><td>no subjectAltName dNSName (CN only)</td><td>certificate-host-mismatch</td>
+ *       <td>no-dns-name</td></tr>
+ *   <tr><td>no dNSName matches the MX host</td><td>certificate-host-mismatch</td>
+ *       <td>host-mismatch</td></tr>
+ * </table>
+ *
+ * <p>The checks run in that order: a certificate that is both untrusted and expired is untrusted.
  *
  * <p>Immutable and thread-safe; build one and share it.
  *
@@ -58,6 +86,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CertificateVerifier {
   private static final Set<String> ACCEPTED_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+  private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+  private static final String ANY_PURPOSE = "2.5.29.37.0";
 
   private final Set<TrustAnchor> anchors;
   private final Map<X500Principal, Set<PublicKey>> anchorKeys;
@@ -136,6 +166,10 @@ public final class CertificateVerifier {
       return trust;
     }
     X509Certificate leaf = chain.get(0);
+    CertificateCheck purpose = checkPurpose(leaf);
+    if (purpose != null) {
+      return purpose;
+    }
     String host = HostNames.normalize(mxHost);
     List<String> names = DnsIds.dnsNames(leaf);
     if (names.isEmpty()) {
@@ -307,6 +341,27 @@ public final class CertificateVerifier {
           describe(cert, index) + " is not valid before " + cert.getNotBefore().toInstant());
     }
     return null;
+  }
+
+  /**
+   * The JDK's TLS trust manager refuses a server certificate whose extended key usage leaves out
+   * server authentication; this verifier replaces that trust manager inside the handshake, so it
+   * must refuse it too. PKIX path validation alone does not look at the extended key usage.
+   */
+  private static @Nullable CertificateCheck checkPurpose(X509Certificate leaf) {
+    List<String> purposes;
+    try {
+      purposes = leaf.getExtendedKeyUsage();
+    } catch (CertificateParsingException e) {
+      return new CertificateCheck.Failed(ResultType.VALIDATION_FAILURE, "certificate-purpose",
+          "the extended key usage of the certificate cannot be parsed");
+    }
+    if (purposes == null || purposes.contains(SERVER_AUTH) || purposes.contains(ANY_PURPOSE)) {
+      return null;
+    }
+    return new CertificateCheck.Failed(ResultType.VALIDATION_FAILURE, "certificate-purpose",
+        "the certificate is not for TLS server authentication (its extended key usage leaves out "
+            + SERVER_AUTH + ")");
   }
 
   private static CertificateCheck noTrustAnchor(List<X509Certificate> path) {

@@ -217,6 +217,27 @@ class CertificateVerifierTest {
   }
 
   @Test
+  void aLeafThatIsNotForServerAuthenticationFails() throws Exception {
+    KeyPair rootKeys = keyPair();
+    X500Name rootName = new X500Name("CN=EKU Root");
+    X509Certificate root = sign(rootName, rootName, rootKeys.getPublic(), rootKeys.getPrivate(),
+        NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(100)), true, null);
+    KeyPair leafKeys = keyPair();
+    X509Certificate clientOnly = sign(rootName, new X500Name("CN=" + MX), leafKeys.getPublic(),
+        rootKeys.getPrivate(), NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(10)), false,
+        KeyPurposeId.id_kp_clientAuth);
+    X509Certificate serverToo = sign(rootName, new X500Name("CN=" + MX), leafKeys.getPublic(),
+        rootKeys.getPrivate(), NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(10)), false,
+        KeyPurposeId.anyExtendedKeyUsage);
+    CertificateVerifier verifier = CertificateVerifier.builder()
+        .trustedCertificates(List.of(root)).clock(CLOCK).build();
+    fails(verifier.verify(MX, List.of(clientOnly, root), "TLSv1.3"),
+        ResultType.VALIDATION_FAILURE, "certificate-purpose");
+    assertInstanceOf(CertificateCheck.Passed.class,
+        verifier.verify(MX, List.of(serverToo, root), "TLSv1.3"));
+  }
+
+  @Test
   void noCertificateAtAllIsNotTrusted() {
     fails(VERIFIER.verify(MX, List.of(), "TLSv1.3"), ResultType.CERTIFICATE_NOT_TRUSTED,
         "no-certificate");
