@@ -106,7 +106,8 @@ public final class PolicyLookup {
   /**
    * Marks the MTA's MX hosts by the policy, keeping their order. The MTA walks the list as usual and
    * treats a host that is not {@link MxCandidate#permitted() permitted} as a transient failure (RFC
-   * 8461 section 8.4); nothing is removed, so the list can never be emptied silently.
+   * 8461 section 8.4), telling {@link #mxNotPermitted(String)} so that it is reported; nothing is
+   * removed, so the list can never be emptied silently. This method reports nothing itself.
    *
    * @param mxHosts the MX host names in the order the MTA tries them
    * @return one candidate per host, in the same order
@@ -118,6 +119,21 @@ public final class PolicyLookup {
       out.add(new MxCandidate(host, mismatch.isEmpty() || status != Status.ENFORCE, mismatch));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Decides on, and reports, an MX host that the MTA skips because it is not {@link
+   * MxCandidate#permitted() permitted}: under {@code enforce} the host is refused with {@code
+   * validation-failure} / {@code mx-not-in-policy}, and the verdict listener hears of it, so that the
+   * mismatch reaches the TLS-RPT report although no connection was made. Call it instead of
+   * connecting; for a permitted host it is not needed (under {@code testing} the MX check is part of
+   * {@link #verify}).
+   *
+   * @param mxHost the MX host name
+   * @return the verdict: {@link Verdict.Refuse} for a host the enforced policy does not list
+   */
+  public Verdict mxNotPermitted(String mxHost) {
+    return decide(mxHost, Dane.NOT_USED, CertificateCheck.Passed::new);
   }
 
   /**
