@@ -161,6 +161,43 @@ class CertificateVerifierTest {
   }
 
   @Test
+  void aRememberedChainIsStillCheckedForTheNameTheVersionAndItsPurpose() {
+    IssuedCertificate cert = CA.issueViaIntermediate(MX);
+    passes(MX, cert);
+    fails("mx2.example.test", cert, ResultType.CERTIFICATE_HOST_MISMATCH, "host-mismatch");
+    fails(VERIFIER.verify(MX, cert.chain(), "TLSv1.1"), ResultType.VALIDATION_FAILURE,
+        "tls-version");
+    passes(MX, cert);
+  }
+
+  @Test
+  void withoutTheValidationCacheEveryCheckValidatesAgain() {
+    CertificateVerifier uncached = CertificateVerifier.builder().trustStore(CA.trustStore())
+        .clock(CLOCK).validationCacheSize(0).build();
+    IssuedCertificate cert = CA.issueViaIntermediate(MX);
+    for (int i = 0; i < 3; i++) {
+      assertInstanceOf(CertificateCheck.Passed.class, uncached.verify(MX, cert.chain(), "TLSv1.3"));
+    }
+    fails(uncached.verify(MX, CA.issueExpired(MX).chain(), "TLSv1.3"),
+        ResultType.CERTIFICATE_EXPIRED, "certificate-expired");
+  }
+
+  @Test
+  void aSmallValidationCacheStaysCorrectWhenItOverflows() {
+    CertificateVerifier small = CertificateVerifier.builder().trustStore(CA.trustStore())
+        .clock(CLOCK).validationCacheSize(2).build();
+    List<IssuedCertificate> certs = List.of(CA.issue(MX), CA.issue(MX), CA.issue(MX),
+        CA.issueViaIntermediate(MX));
+    for (int round = 0; round < 2; round++) {
+      for (IssuedCertificate c : certs) {
+        assertInstanceOf(CertificateCheck.Passed.class, small.verify(MX, c.chain(), "TLSv1.3"));
+      }
+      fails(small.verify(MX, CA.issueByUnknownAuthority(MX).chain(), "TLSv1.3"),
+          ResultType.CERTIFICATE_NOT_TRUSTED, "no-trust-anchor");
+    }
+  }
+
+  @Test
   void aCertificateOfAnUnknownCaIsNotTrusted() {
     fails(MX, CA.issueByUnknownAuthority(MX), ResultType.CERTIFICATE_NOT_TRUSTED, "no-trust-anchor");
   }
