@@ -16,6 +16,20 @@ import javax.net.ssl.SSLSession;
 /**
  * The policy that applies to one delivery, and the decisions that follow from it. Immutable and
  * thread-safe; get one from {@link MtaSts#lookup(String)} per delivery attempt.
+ *
+ * <p>Each decision method gives a {@link Verdict} for one MX host and tells the {@link
+ * VerdictListener}: {@link #mxNotPermitted} for a host skipped before connecting, {@link
+ * #starttlsNotSupported} after EHLO, {@link #verify} (or the {@link MtaStsTrustManager}) during or
+ * after the handshake, {@link #handshakeFailed} when it broke down; {@link #allCandidatesFailed}
+ * says what to do when no host took the message.
+ *
+ * <pre>{@code
+ * PolicyLookup lookup = mtaSts.lookup("example.com");
+ * for (MxCandidate mx : lookup.candidates(mxHosts)) {
+ *   if (!mx.permitted()) { lookup.mxNotPermitted(mx.host()); continue; }
+ *   // connect, EHLO, STARTTLS with mtaSts.trustManager(lookup, mx.host()) ...
+ * }
+ * }</pre>
  */
 public final class PolicyLookup {
 
