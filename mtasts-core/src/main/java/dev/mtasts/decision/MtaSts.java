@@ -14,8 +14,25 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>For each delivery the MTA calls {@link #lookup(String)} with the recipient domain, or with the
  * smart host's domain when it relays through one (RFC 8461 section 3.4; never the parent zone of a
- * subdomain), and follows the resulting {@link PolicyLookup}; see the {@link dev.mtasts.decision
- * package documentation} for the whole call sequence.
+ * subdomain), and follows the resulting {@link PolicyLookup}:
+ *
+ * <pre>{@code
+ * MtaSts mtaSts = MtaSts.builder().policySource(resolver).verdictListener(reporter).build();
+ *
+ * PolicyLookup lookup = mtaSts.lookup("example.com");
+ * for (MxCandidate mx : lookup.candidates(List.of("mx1.example.com", "mx2.example.com"))) {
+ *   if (!mx.permitted()) {
+ *     lookup.mxNotPermitted(mx.host());
+ *     continue;
+ *   }
+ *   SSLContext tls = SSLContext.getInstance("TLS");
+ *   tls.init(null, new TrustManager[] {mtaSts.trustManager(lookup, mx.host())}, null);
+ *   // connect to mx.host(); STARTTLS with tls and mtaSts.sslParameters(mx.host()); send
+ * }
+ * }</pre>
+ *
+ * <p>The {@link dev.mtasts.decision package documentation} has the whole call sequence, with the
+ * missing-STARTTLS and failed-handshake cases and what to do when every MX failed.
  */
 public final class MtaSts {
   private final PolicySource source;
@@ -102,7 +119,9 @@ public final class MtaSts {
    * Returns a trust manager that enforces the lookup inside the MTA's own TLS handshake with one MX
    * host: under {@code enforce} a failing host makes the handshake fail; under {@code testing} the
    * handshake proceeds and the failure is reported; without an applied policy any certificate is
-   * accepted (opportunistic TLS). Install it in the {@code SSLContext} used for that connection.
+   * accepted (opportunistic TLS). Install it in a new {@code SSLContext} for that one connection: a
+   * context shared between connections may resume a TLS session, and a resumed handshake does not
+   * call the trust manager.
    *
    * @param lookup the lookup of the delivery
    * @param mxHost the MX host the connection goes to

@@ -19,8 +19,18 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * verdict listener; without an applied policy every certificate is accepted (opportunistic TLS).
  *
  * <p>Because it receives the socket or engine, it works where a mail library replaces the endpoint
- * identification setting after its socket factory ran (Angus Mail does). Thread-safe; meant for the
- * handshakes of one connection.
+ * identification setting after its socket factory ran (Angus Mail does). It reads the negotiated
+ * protocol from the socket's or engine's handshake session; called without either, it cannot, and
+ * the check fails as {@code tls-version}. Thread-safe; meant for the handshakes of one connection, in
+ * an {@code SSLContext} of its own (a resumed session skips the trust manager).
+ *
+ * <pre>{@code
+ * MtaStsTrustManager trust = mtaSts.trustManager(lookup, "mx1.example.com");
+ * SSLContext tls = SSLContext.getInstance("TLS");
+ * tls.init(null, new TrustManager[] {trust}, null);
+ * // ... STARTTLS and the handshake with tls; then:
+ * Verdict verdict = trust.verdict().orElseThrow();   // Deliver or DeliverAndReport once it succeeded
+ * }</pre>
  */
 public final class MtaStsTrustManager extends X509ExtendedTrustManager {
   private final PolicyLookup lookup;

@@ -16,6 +16,20 @@ import javax.net.ssl.SSLSession;
 /**
  * The policy that applies to one delivery, and the decisions that follow from it. Immutable and
  * thread-safe; get one from {@link MtaSts#lookup(String)} per delivery attempt.
+ *
+ * <p>Each decision method gives a {@link Verdict} for one MX host and tells the {@link
+ * VerdictListener}: {@link #mxNotPermitted} for a host skipped before connecting, {@link
+ * #starttlsNotSupported} after EHLO, {@link #verify} (or the {@link MtaStsTrustManager}) during or
+ * after the handshake, {@link #handshakeFailed} when it broke down; {@link #allCandidatesFailed}
+ * says what to do when no host took the message.
+ *
+ * <pre>{@code
+ * PolicyLookup lookup = mtaSts.lookup("example.com");
+ * for (MxCandidate mx : lookup.candidates(mxHosts)) {
+ *   if (!mx.permitted()) { lookup.mxNotPermitted(mx.host()); continue; }
+ *   // connect, EHLO, STARTTLS with mtaSts.trustManager(lookup, mx.host()) ...
+ * }
+ * }</pre>
  */
 public final class PolicyLookup {
 
@@ -106,7 +120,8 @@ public final class PolicyLookup {
   /**
    * Marks the MTA's MX hosts by the policy, keeping their order. The MTA walks the list as usual and
    * treats a host that is not {@link MxCandidate#permitted() permitted} as a transient failure (RFC
-   * 8461 section 8.4); nothing is removed, so the list can never be emptied silently.
+   * 8461 section 8.4), telling {@link #mxNotPermitted(String)} so that it is reported; nothing is
+   * removed, so the list can never be emptied silently. This method reports nothing itself.
    *
    * @param mxHosts the MX host names in the order the MTA tries them
    * @return one candidate per host, in the same order
@@ -118,6 +133,33 @@ public final class PolicyLookup {
       out.add(new MxCandidate(host, mismatch.isEmpty() || status != Status.ENFORCE, mismatch));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Decides on, and reports, an MX host that the MTA skips because it is not {@link
+   * MxCandidate#permitted() permitted}: under {@code enforce} the host is refused with {@code
+   * validation-failure} / {@code mx-not-in-policy}, and the verdict listener hears of it, so that the
+   * mismatch reaches the TLS-RPT report although no connection was made. Call it instead of
+   * connecting; for a permitted host it is not needed (under {@code testing} the MX check is part of
+   * {@link #verify}).
+   *
+   * @param mxHost the MX host name
+   * @return the verdict: {@link Verdict.Refuse} for a host the enforced policy does not list
+   */
+  public Verdict mxNotPermitted(String mxHost) {
+    return mxNotPermitted(mxHost, SessionDetails.NONE);
+  }
+
+  /**
+   * As {@link #mxNotPermitted(String)}, with what the MTA knows of the session it did not open
+   * (the sending IP, for the TLS-RPT failure details).
+   *
+   * @param mxHost the MX host name
+   * @param details the session details
+   * @return the verdict
+   */
+  public Verdict mxNotPermitted(String mxHost, SessionDetails details) {
+    return decide(mxHost, Dane.NOT_USED, details, Optional.empty(), CertificateCheck.Passed::new);
   }
 
   /**

@@ -1,24 +1,46 @@
 /**
  * The decision API an MTA calls on every delivery: {@link dev.mtasts.decision.MtaSts} gives a
  * {@link dev.mtasts.decision.PolicyLookup} for a recipient domain, which marks the MX candidates and
- * turns each TLS session into a {@link dev.mtasts.decision.Verdict}.
+ * turns each TLS session into a {@link dev.mtasts.decision.Verdict}; a {@link
+ * dev.mtasts.decision.VerdictListener} hears every verdict, for TLS-RPT and metrics.
  *
- * <p>The call sequence of an MTA:
+ * <p>The call sequence of an MTA, with the check inside its own TLS handshake ({@code
+ * mtasts-examples} has it complete for Jakarta Mail, in {@code dev.mtasts.examples.relay}):
  *
  * <pre>{@code
- * MtaSts mtaSts = MtaSts.builder()...tlsRpt(collector).build(); // once, shared by all threads
- * PolicyLookup lookup = mtaSts.lookup("example.com");    // per delivery (cached by mtasts-cache)
+ * // once, shared by all threads; PolicyResolver (mtasts-cache) caches as RFC 8461 section 5.1 says
+ * MtaSts mtaSts = MtaSts.builder()
+ *     .policySource(PolicyResolver.builder(discoverer, store).build())
+ *     .tlsRpt(collector)                                  // every verdict counted for TLS-RPT
+ *     .build();
+ *
+ * // per delivery attempt
+ * PolicyLookup lookup = mtaSts.lookup("example.com");    // the recipient (or smart host) domain
+ * if (lookup.shouldDefer()) { ... }                     // only with deferWhenUnavailable(true)
  * for (MxCandidate mx : lookup.candidates(mxHostsInPreferenceOrder)) {
- *   if (!mx.permitted()) continue;                       // a transient failure for this MX
- *   // connect, EHLO; details = SessionDetails.of(localIp, mxIp).withHelo(ehloName)
- *   // without STARTTLS: lookup.starttlsNotSupported(mx.host(), details)
- *   // STARTTLS with mtaSts.sslParameters(mx.host()); after the handshake:
- *   Verdict verdict = lookup.verify(mx.host(), sslSession, details);  // counted for TLS-RPT
- *   if (verdict instanceof Verdict.Refuse) continue;     // try the next MX
- *   // deliver
+ *   if (!mx.permitted()) {                              // enforce, and the policy does not list it
+ *     lookup.mxNotPermitted(mx.host());                 // reported; a transient failure for this MX
+ *     continue;
+ *   }
+ *   SessionDetails details = SessionDetails.of(localIp, mxIp).withHelo(ehloName);
+ *   MtaStsTrustManager trust = mtaSts.trustManager(lookup, mx.host(), details);
+ *   SSLContext tls = SSLContext.getInstance("TLS");     // a fresh context per connection
+ *   tls.init(null, new TrustManager[] {trust}, null);
+ *   // connect to mx.host() (the name, not an address), EHLO
+ *   // no STARTTLS offered: if (lookup.starttlsNotSupported(mx.host(), details)
+ *   //     instanceof Verdict.Refuse) QUIT and continue with the next MX, having sent nothing
+ *   // STARTTLS with tls, and mtaSts.sslParameters(mx.host()) on the socket (SNI, TLS 1.2+)
+ *   // handshake refused (enforce): continue; other handshake failure: lookup.handshakeFailed(...)
+ *   // trust.verdict() is Deliver or DeliverAndReport: send the message, done
  * }
- * // every candidate failed: lookup.allCandidatesFailed(), then mtaSts.recheck("example.com")
+ * // no MX took the message: lookup.allCandidatesFailed() says defer; before the message is ever
+ * // failed for good, mtaSts.recheck("example.com") looks for a new policy
  * }</pre>
+ *
+ * <p>An MTA that cannot install a trust manager may instead let its handshake accept the
+ * certificate and call {@link dev.mtasts.decision.PolicyLookup#verify(String,
+ * javax.net.ssl.SSLSession)} before it sends anything; it must not do both for one connection, or
+ * the verdict is counted twice.
  */
 @NullMarked
 package dev.mtasts.decision;

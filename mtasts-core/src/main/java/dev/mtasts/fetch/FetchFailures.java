@@ -1,7 +1,7 @@
 package dev.mtasts.fetch;
 
+import dev.mtasts.internal.DnsIds;
 import dev.mtasts.internal.Text;
-import dev.mtasts.policy.MxPattern;
 import dev.mtasts.tlsrpt.ResultType;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,11 +15,9 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -170,40 +168,18 @@ final class FetchFailures {
     if (peer.length == 0 || !(peer[0] instanceof X509Certificate leaf)) {
       return webPkiInvalid(prefix + "it is not an X.509 certificate");
     }
-    Collection<List<?>> names;
-    try {
-      names = leaf.getSubjectAlternativeNames();
-    } catch (CertificateParsingException e) {
-      return webPkiInvalid(prefix + "its subjectAltName extension cannot be parsed");
-    }
-    boolean anyDns = false;
-    if (names != null) {
-      for (List<?> name : names) {
-        if (name.size() < 2 || !Integer.valueOf(2).equals(name.get(0))
-            || !(name.get(1) instanceof String dns)) {
-          continue;
-        }
-        anyDns = true;
-        if (dnsIdMatches(dns, host)) {
-          return null;
-        }
+    List<String> names = DnsIds.dnsNames(leaf);
+    for (String name : names) {
+      if (DnsIds.matches(name, host)) {
+        return null;
       }
     }
-    if (!anyDns) {
+    if (names.isEmpty()) {
       return webPkiInvalid(prefix + "it has no subjectAltName DNS name; the subject CN is not used"
           + " for MTA-STS (RFC 8461 section 3.3)");
     }
     return webPkiInvalid(prefix + "none of its subjectAltName DNS names matches " + host
         + " (a wildcard must be the whole left-most label)");
-  }
-
-  /** RFC 6125 DNS-ID matching as RFC 8461 narrows it; a name that is not valid matches nothing. */
-  static boolean dnsIdMatches(String dnsId, String host) {
-    try {
-      return MxPattern.of(dnsId).matches(host);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   static String describe(Duration d) {

@@ -88,6 +88,19 @@ class PolicyLookupTest {
   }
 
   @Test
+  void aSkippedHostIsRefusedAndReportedUnderEnforceOnly() {
+    PolicyLookup lookup = facade(applied(Mode.ENFORCE), false).lookup("example.com");
+    MxCandidate skipped = lookup.candidates(List.of("evil.example.net")).get(0);
+    assertTrue(recorded.isEmpty(), "marking candidates reports nothing");
+    Verdict.Refuse refuse =
+        assertInstanceOf(Verdict.Refuse.class, lookup.mxNotPermitted(skipped.host()));
+    assertEquals(skipped.failure().orElseThrow(), refuse.failure());
+    assertEquals(List.of("evil.example.net " + refuse), recorded);
+    assertInstanceOf(Verdict.Deliver.class, facade(absent(PolicyState.AbsentReason.NO_POLICY), false)
+        .lookup("example.com").mxNotPermitted("evil.example.net"));
+  }
+
+  @Test
   void testingPermitsUnlistedHostsButNamesTheMismatch() {
     PolicyLookup lookup = facade(applied(Mode.TESTING), false).lookup("example.com");
     MxCandidate c = lookup.candidates(List.of("evil.example.net")).get(0);

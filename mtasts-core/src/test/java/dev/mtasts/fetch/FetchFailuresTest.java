@@ -103,18 +103,6 @@ class FetchFailuresTest {
   }
 
   @Test
-  void dnsIdMatchingFollowsRfc8461() {
-    assertTrue(FetchFailures.dnsIdMatches("mta-sts.example.com", HOST));
-    assertTrue(FetchFailures.dnsIdMatches("MTA-STS.Example.COM", HOST));
-    assertTrue(FetchFailures.dnsIdMatches("*.example.com", HOST));
-    assertFalse(FetchFailures.dnsIdMatches("*.com", HOST));
-    assertFalse(FetchFailures.dnsIdMatches("mta*.example.com", HOST));
-    assertFalse(FetchFailures.dnsIdMatches("*.mta-sts.example.com", HOST));
-    assertFalse(FetchFailures.dnsIdMatches("mta-sts.example.com.evil", HOST));
-    assertFalse(FetchFailures.dnsIdMatches("", HOST));
-  }
-
-  @Test
   void durationsAreWrittenForPeople() {
     assertEquals("60 s", FetchFailures.describe(Duration.ofMinutes(1)));
     assertEquals("1500 ms", FetchFailures.describe(Duration.ofMillis(1500)));

@@ -14,6 +14,8 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A server certificate made by {@link TestCertificateAuthority}, with its private key and the chain a
@@ -98,6 +100,25 @@ public final class IssuedCertificate {
       return store;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build a key store", e);
+    }
+  }
+
+  /**
+   * Returns an {@link SSLContext} for a server that presents this certificate and its chain, for
+   * example for {@link SmtpServer#start(String, SSLContext)}. It trusts no client certificates.
+   *
+   * @return a new context
+   */
+  public SSLContext serverContext() {
+    char[] password = "testkit".toCharArray();
+    try {
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keyStore(password), password);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), null, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build an SSL context", e);
     }
   }
 

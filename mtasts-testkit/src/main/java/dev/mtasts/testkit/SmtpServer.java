@@ -121,6 +121,15 @@ public final class SmtpServer implements AutoCloseable {
   }
 
   /**
+   * Returns the name the server announces, normally the MX host name it stands for.
+   *
+   * @return the host name given at start
+   */
+  public String hostname() {
+    return hostname;
+  }
+
+  /**
    * Returns the port the server listens on, on 127.0.0.1.
    *
    * @return the port

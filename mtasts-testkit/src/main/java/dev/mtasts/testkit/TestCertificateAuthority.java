@@ -203,12 +203,28 @@ public final class TestCertificateAuthority {
    * @return the certificate with its key and chain
    */
   public IssuedCertificate issueViaIntermediate(String... dnsNames) {
+    Instant now = clock.instant();
+    return issueViaIntermediate(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)),
+        dnsNames);
+  }
+
+  /**
+   * Issues a valid leaf through an intermediate CA whose validity period is given, for example one
+   * that has expired while the leaf is still current. The chain holds leaf, intermediate and root.
+   *
+   * @param intermediateNotBefore the start of the intermediate's validity
+   * @param intermediateNotAfter the end of the intermediate's validity
+   * @param dnsNames one or more DNS names
+   * @return the certificate with its key and chain
+   */
+  public IssuedCertificate issueViaIntermediate(Instant intermediateNotBefore,
+      Instant intermediateNotAfter, String... dnsNames) {
     List<String> names = names(dnsNames);
     Instant now = clock.instant();
     KeyPair intermediateKeys = newKeyPair();
     X509Certificate intermediate = sign(x500(name + " Intermediate"), x500FromCertificate(certificate),
         intermediateKeys.getPublic(), keyPair.getPrivate(), certificate,
-        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)), Kind.INTERMEDIATE, List.of());
+        intermediateNotBefore, intermediateNotAfter, Kind.INTERMEDIATE, List.of());
     return leaf(names, now.minus(BACKDATE), now.plus(LEAF_VALIDITY), Kind.LEAF, intermediateKeys,
         intermediate, List.of(intermediate, certificate));
   }
