@@ -12,6 +12,7 @@ import dev.mtasts.policy.Mode;
 import dev.mtasts.testkit.LoopbackDnsServer;
 import dev.mtasts.testkit.PolicyHost;
 import dev.mtasts.testkit.SamplePolicies;
+import dev.mtasts.testkit.TestClock;
 import dev.mtasts.testkit.TestCertificateAuthority;
 import dev.mtasts.tlsrpt.ResultType;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class PolicyResolverTest {
   private static PolicyHost host;
 
   @TempDir Path dir;
-  private MutableClock clock;
+  private TestClock clock;
   private FilePolicyStore store;
   private PolicyResolver resolver;
   private final List<String> events = new CopyOnWriteArrayList<>();
@@ -69,7 +70,7 @@ class PolicyResolverTest {
     host.reset();
     dns.txt(TXT, "v=STSv1; id=1");
     host.body(ENFORCE);
-    clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    clock = new TestClock(Instant.parse("2026-11-28T12:00:00Z"));
     store = FilePolicyStore.open(dir);
     resolver = newResolver(store);
   }

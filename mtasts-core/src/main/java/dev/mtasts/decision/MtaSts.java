@@ -1,11 +1,11 @@
 package dev.mtasts.decision;
 
+import dev.mtasts.internal.Futures;
 import dev.mtasts.policy.HostName;
 import dev.mtasts.tls.CertificateVerifier;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 
@@ -74,7 +74,7 @@ public final class MtaSts {
    * @return the lookup
    */
   public PolicyLookup lookup(String domain) {
-    return join(lookupAsync(domain));
+    return Futures.join(lookupAsync(domain));
   }
 
   /**
@@ -96,7 +96,7 @@ public final class MtaSts {
    * @return the lookup after the check
    */
   public PolicyLookup recheck(String domain) {
-    return join(recheckAsync(domain));
+    return Futures.join(recheckAsync(domain));
   }
 
   /**
@@ -155,16 +155,6 @@ public final class MtaSts {
         .value();
   }
 
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
-  }
 
   /** Builds an {@link MtaSts}. */
   public static final class Builder {

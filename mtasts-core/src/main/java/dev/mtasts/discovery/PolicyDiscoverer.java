@@ -1,5 +1,6 @@
 package dev.mtasts.discovery;
 
+import dev.mtasts.internal.Futures;
 import dev.mtasts.dns.DnsClient;
 import dev.mtasts.dns.DnsResult;
 import dev.mtasts.fetch.FetchResult;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Discovers the MTA-STS policy of a domain: the {@code _mta-sts} TXT record first, and only when it
@@ -61,7 +61,7 @@ public final class PolicyDiscoverer {
    * @return the outcome
    */
   public RecordLookup lookupRecord(String domain) {
-    return join(lookupRecordAsync(domain));
+    return Futures.join(lookupRecordAsync(domain));
   }
 
   /**
@@ -106,7 +106,7 @@ public final class PolicyDiscoverer {
    * @return the outcome
    */
   public Discovery discover(String domain) {
-    return join(discoverAsync(domain));
+    return Futures.join(discoverAsync(domain));
   }
 
   private static Discovery toDiscovery(String domain, RecordLookup.Present present,
@@ -176,14 +176,4 @@ public final class PolicyDiscoverer {
         .value();
   }
 
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
-  }
 }

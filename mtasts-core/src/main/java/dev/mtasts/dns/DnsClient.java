@@ -1,8 +1,8 @@
 package dev.mtasts.dns;
 
+import dev.mtasts.internal.Futures;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The DNS lookups MTA-STS needs. Implementations are thread-safe. The futures they return complete
@@ -37,7 +37,7 @@ public interface DnsClient {
    * @return the records
    */
   default DnsResult<List<String>> txt(String name) {
-    return join(txtAsync(name));
+    return Futures.join(txtAsync(name));
   }
 
   /**
@@ -47,17 +47,7 @@ public interface DnsClient {
    * @return where mail for the domain goes
    */
   default DnsResult<MxRecords> mx(String domain) {
-    return join(mxAsync(domain));
+    return Futures.join(mxAsync(domain));
   }
 
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
-  }
 }

@@ -1,7 +1,7 @@
 package dev.mtasts.fetch;
 
+import dev.mtasts.internal.Futures;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Fetches and parses the policy of a domain from {@code
@@ -25,13 +25,6 @@ public interface PolicyFetcher {
    * @return the policy or why there is none
    */
   default FetchResult fetch(String policyDomain) {
-    try {
-      return fetchAsync(policyDomain).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
+    return Futures.join(fetchAsync(policyDomain));
   }
 }

@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.internal.Futures;
 import dev.mtasts.dns.DnsClient;
 import dev.mtasts.dns.DnsResult;
 import dev.mtasts.policy.HostName;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Finds where a policy domain wants its TLS-RPT reports: the {@code _smtp._tls.<domain>} TXT record,
@@ -49,14 +49,7 @@ public final class TlsRptDiscoverer {
    * @return the outcome
    */
   public TlsRptLookup lookup(String domain) {
-    try {
-      return lookupAsync(domain).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
+    return Futures.join(lookupAsync(domain));
   }
 
   static TlsRptLookup toLookup(String domain, String name, DnsResult<List<String>> result) {

@@ -41,12 +41,12 @@ import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -75,7 +75,7 @@ class TlsRptEndToEndTest {
   private LoopbackDnsServer dns;
   private PolicyHost policyHost;
   private WireMockServer rua;
-  private final SettableClock clock = new SettableClock(Instant.parse("2026-05-01T09:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-05-01T09:00:00Z"));
 
   @BeforeEach
   void start() throws Exception {
@@ -283,31 +283,4 @@ class TlsRptEndToEndTest {
     return server;
   }
 
-  /** A clock the test sets. */
-  private static final class SettableClock extends Clock {
-    private volatile Instant now;
-
-    SettableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }
