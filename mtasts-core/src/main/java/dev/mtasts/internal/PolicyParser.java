@@ -76,12 +76,36 @@ public final class PolicyParser {
       pos = 3;
     }
     while (pos < n) {
+      // One pass over the line finds its end and what line() needs to know about its content.
       int end = pos;
-      while (end < n && b[end] != '\n') {
-        end++;
+      int firstNonWsp = -1;
+      int firstControl = -1;
+      int colon = -1;
+      boolean nonAscii = false;
+      for (; end < n; end++) {
+        byte c = b[end];
+        if (c > ' ' && c != 0x7f) {
+          if (firstNonWsp < 0) {
+            firstNonWsp = end;
+          }
+          if (c == ':' && colon < 0) {
+            colon = end;
+          }
+        } else if (c == '\n') {
+          break;
+        } else if (c != ' ' && c != '\t') {
+          if (firstNonWsp < 0) {
+            firstNonWsp = end;
+          }
+          if (c < 0) {
+            nonAscii = true;
+          } else if (firstControl < 0) {
+            firstControl = end;
+          }
+        }
       }
       int contentEnd = end > pos && b[end - 1] == '\r' ? end - 1 : end;
-      line(pos, contentEnd);
+      line(pos, contentEnd, firstNonWsp, firstControl, colon, nonAscii);
       pos = end + 1;
       lineStart = pos;
       lineNo++;
@@ -89,32 +113,26 @@ public final class PolicyParser {
     return finish();
   }
 
-  private void line(int from, int to) {
-    int i = from;
-    while (i < to && isWsp(b[i])) {
-      i++;
-    }
-    if (i == to) {
+  /**
+   * Parses the line {@code [from, to)}, without its line end. The other arguments are the positions
+   * (or -1) of its first byte that is not whitespace, its first control character and its first
+   * colon, and whether it holds non-ASCII bytes; a control character or non-whitespace byte at
+   * {@code to} is the CR of a CRLF line end, so it does not count.
+   */
+  private void line(
+      int from, int to, int firstNonWsp, int firstControl, int colon, boolean nonAscii) {
+    if (firstNonWsp < 0 || firstNonWsp >= to) {
       warning(Kind.BLANK_LINE, 0, "blank line ignored; a policy has no blank lines between or after"
           + " its fields (RFC 8461 section 3.2)");
       return;
     }
-    int colon = -1;
-    boolean nonAscii = false;
-    for (int j = from; j < to; j++) {
-      int c = b[j] & 0xff;
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        String hint = c == '\r'
-            ? " without a following line feed; lines must end in LF or CRLF"
-            : " is not allowed in a policy";
-        error(Kind.CONTROL_CHARACTER, col(j), Text.describe(c) + hint);
-        return;
-      }
-      if (c == ':' && colon < 0) {
-        colon = j;
-      } else if (c >= 0x80) {
-        nonAscii = true;
-      }
+    if (firstControl >= 0 && firstControl < to) {
+      int c = b[firstControl] & 0xff;
+      String hint = c == '\r'
+          ? " without a following line feed; lines must end in LF or CRLF"
+          : " is not allowed in a policy";
+      error(Kind.CONTROL_CHARACTER, col(firstControl), Text.describe(c) + hint);
+      return;
     }
     if (isWsp(b[from])) {
       error(Kind.WHITESPACE, col(from),
