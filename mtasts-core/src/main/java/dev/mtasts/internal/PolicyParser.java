@@ -11,6 +11,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -44,7 +45,8 @@ public final class PolicyParser {
   private boolean mxSeen;
   private Mode mode;
   private long maxAge = -1;
-  private final List<MxPattern> mx = new ArrayList<>(4);
+  private MxPattern[] mx = new MxPattern[4];
+  private int mxCount;
 
   private PolicyParser(byte[] b) {
     this.b = b;
@@ -247,7 +249,10 @@ public final class PolicyParser {
       warning(Kind.MX, col(vs), "mx " + Text.quote(v) + " looks like an IP address;"
           + " mx values are host names and are compared with the MX record's name");
     }
-    mx.add(new MxPattern(v));
+    if (mxCount == mx.length) {
+      mx = Arrays.copyOf(mx, mxCount * 2);
+    }
+    mx[mxCount++] = new MxPattern(v);
   }
 
   private void extension(int from, int colon, int vs, int ve) {
@@ -294,7 +299,23 @@ public final class PolicyParser {
       return new ParseResult.Invalid<>(errors, w);
     }
     return new ParseResult.Valid<>(
-        new Policy(Policy.VERSION, mode, Duration.ofSeconds(maxAge), mx), w);
+        new Policy(Policy.VERSION, mode, Duration.ofSeconds(maxAge), mxList()), w);
+  }
+
+  /**
+   * Returns the mx patterns as an immutable list, which the Policy constructor keeps as it is; the
+   * usual few are passed without the copies of a List.copyOf(ArrayList).
+   */
+  private List<MxPattern> mxList() {
+    MxPattern[] m = mx;
+    return switch (mxCount) {
+      case 0 -> List.of();
+      case 1 -> List.of(m[0]);
+      case 2 -> List.of(m[0], m[1]);
+      case 3 -> List.of(m[0], m[1], m[2]);
+      case 4 -> List.of(m[0], m[1], m[2], m[3]);
+      default -> List.of(Arrays.copyOf(m, mxCount));
+    };
   }
 
   private void duplicate(String field, int firstLine) {
