@@ -80,34 +80,29 @@ public final class PolicyParser {
     while (pos < n) {
       // One pass over the line finds its end and what line() needs to know about its content.
       int end = pos;
-      int firstNonWsp = -1;
       int firstControl = -1;
       int colon = -1;
       boolean nonAscii = false;
       for (; end < n; end++) {
         byte c = b[end];
-        if (c > ' ' && c != 0x7f) {
-          if (firstNonWsp < 0) {
-            firstNonWsp = end;
-          }
-          if (c == ':' && colon < 0) {
+        if (c >= ' ' && c != ':' && c != 0x7f) {
+          continue; // printable ASCII: the usual case
+        }
+        if (c == '\n') {
+          break;
+        }
+        if (c == ':') {
+          if (colon < 0) {
             colon = end;
           }
-        } else if (c == '\n') {
-          break;
-        } else if (c != ' ' && c != '\t') {
-          if (firstNonWsp < 0) {
-            firstNonWsp = end;
-          }
-          if (c < 0) {
-            nonAscii = true;
-          } else if (firstControl < 0) {
-            firstControl = end;
-          }
+        } else if (c < 0) {
+          nonAscii = true;
+        } else if (c != '\t' && firstControl < 0) {
+          firstControl = end;
         }
       }
       int contentEnd = end > pos && b[end - 1] == '\r' ? end - 1 : end;
-      line(pos, contentEnd, firstNonWsp, firstControl, colon, nonAscii);
+      line(pos, contentEnd, firstControl, colon, nonAscii);
       pos = end + 1;
       lineStart = pos;
       lineNo++;
@@ -117,13 +112,15 @@ public final class PolicyParser {
 
   /**
    * Parses the line {@code [from, to)}, without its line end. The other arguments are the positions
-   * (or -1) of its first byte that is not whitespace, its first control character and its first
-   * colon, and whether it holds non-ASCII bytes; a control character or non-whitespace byte at
-   * {@code to} is the CR of a CRLF line end, so it does not count.
+   * (or -1) of its first control character and its first colon, and whether it holds non-ASCII
+   * bytes; a control character at {@code to} is the CR of a CRLF line end, so it does not count.
    */
-  private void line(
-      int from, int to, int firstNonWsp, int firstControl, int colon, boolean nonAscii) {
-    if (firstNonWsp < 0 || firstNonWsp >= to) {
+  private void line(int from, int to, int firstControl, int colon, boolean nonAscii) {
+    int i = from;
+    while (i < to && isWsp(b[i])) {
+      i++;
+    }
+    if (i == to) {
       warning(Kind.BLANK_LINE, 0, "blank line ignored; a policy has no blank lines between or after"
           + " its fields (RFC 8461 section 3.2)");
       return;
