@@ -11,6 +11,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,7 +47,8 @@ public final class PolicyParser {
   private boolean mxSeen;
   private Mode mode;
   private long maxAge = -1;
-  private final List<MxPattern> mx = new ArrayList<>(4);
+  private MxPattern[] mx = new MxPattern[4];
+  private int mxCount;
 
   private PolicyParser(byte[] b) {
     this.b = b;
@@ -78,13 +80,32 @@ public final class PolicyParser {
       pos = 3;
     }
     while (pos < n) {
+      // One pass over the line finds its end and what line() needs to know about its content.
       int end = pos;
-      while (end < n && b[end] != '\n') {
-        end++;
+      int firstControl = -1;
+      int colon = -1;
+      boolean nonAscii = false;
+      for (; end < n; end++) {
+        byte c = b[end];
+        if (c >= ' ' && c != ':' && c != 0x7f) {
+          continue; // printable ASCII: the usual case
+        }
+        if (c == '\n') {
+          break;
+        }
+        if (c == ':') {
+          if (colon < 0) {
+            colon = end;
+          }
+        } else if (c < 0) {
+          nonAscii = true;
+        } else if (c != '\t' && firstControl < 0) {
+          firstControl = end;
+        }
       }
       // CR ends a line only as part of CRLF; a CR at the very end of the body is a bare CR.
       int contentEnd = end < n && end > pos && b[end - 1] == '\r' ? end - 1 : end;
-      line(pos, contentEnd);
+      line(pos, contentEnd, firstControl, colon, nonAscii);
       pos = end + 1;
       lineStart = pos;
       lineNo++;
@@ -92,7 +113,12 @@ public final class PolicyParser {
     return finish();
   }
 
-  private void line(int from, int to) {
+  /**
+   * Parses the line {@code [from, to)}, without its line end. The other arguments are the positions
+   * (or -1) of its first control character and its first colon, and whether it holds non-ASCII
+   * bytes; a control character at {@code to} is the CR of a CRLF line end, so it does not count.
+   */
+  private void line(int from, int to, int firstControl, int colon, boolean nonAscii) {
     int i = from;
     while (i < to && isWsp(b[i])) {
       i++;
@@ -108,22 +134,13 @@ public final class PolicyParser {
       return;
     }
     started = true;
-    int colon = -1;
-    boolean nonAscii = false;
-    for (int j = from; j < to; j++) {
-      int c = b[j] & 0xff;
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        String hint = c == '\r'
-            ? " without a following line feed; lines must end in LF or CRLF"
-            : " is not allowed in a policy";
-        error(Kind.CONTROL_CHARACTER, col(j), Text.describe(c) + hint);
-        return;
-      }
-      if (c == ':' && colon < 0) {
-        colon = j;
-      } else if (c >= 0x80) {
-        nonAscii = true;
-      }
+    if (firstControl >= 0 && firstControl < to) {
+      int c = b[firstControl] & 0xff;
+      String hint = c == '\r'
+          ? " without a following line feed; lines must end in LF or CRLF"
+          : " is not allowed in a policy";
+      error(Kind.CONTROL_CHARACTER, col(firstControl), Text.describe(c) + hint);
+      return;
     }
     if (isWsp(b[from])) {
       error(Kind.WHITESPACE, col(from),
@@ -238,7 +255,10 @@ public final class PolicyParser {
       warning(Kind.MX, col(vs), "mx " + Text.quote(v) + " looks like an IP address;"
           + " mx values are host names and are compared with the MX record's name");
     }
-    mx.add(new MxPattern(v));
+    if (mxCount == mx.length) {
+      mx = Arrays.copyOf(mx, mxCount * 2);
+    }
+    mx[mxCount++] = new MxPattern(v);
   }
 
   private void extension(int from, int colon, int vs, int ve) {
@@ -285,7 +305,23 @@ public final class PolicyParser {
       return new ParseResult.Invalid<>(errors, w);
     }
     return new ParseResult.Valid<>(
-        new Policy(Policy.VERSION, mode, Duration.ofSeconds(maxAge), mx), w);
+        new Policy(Policy.VERSION, mode, Duration.ofSeconds(maxAge), mxList()), w);
+  }
+
+  /**
+   * Returns the mx patterns as an immutable list, which the Policy constructor keeps as it is; the
+   * usual few are passed without the copies of a List.copyOf(ArrayList).
+   */
+  private List<MxPattern> mxList() {
+    MxPattern[] m = mx;
+    return switch (mxCount) {
+      case 0 -> List.of();
+      case 1 -> List.of(m[0]);
+      case 2 -> List.of(m[0], m[1]);
+      case 3 -> List.of(m[0], m[1], m[2]);
+      case 4 -> List.of(m[0], m[1], m[2], m[3]);
+      default -> List.of(Arrays.copyOf(m, mxCount));
+    };
   }
 
   private void duplicate(String field, int firstLine) {

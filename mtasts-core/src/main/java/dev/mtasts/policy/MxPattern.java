@@ -25,11 +25,13 @@ public record MxPattern(String value) {
    */
   public MxPattern {
     Objects.requireNonNull(value, "value");
-    String reason = MxSyntax.check(value);
-    if (reason != null) {
-      throw new IllegalArgumentException("invalid mx pattern: " + reason);
+    int syntax = MxSyntax.scan(value);
+    if (syntax == MxSyntax.INVALID) {
+      throw new IllegalArgumentException("invalid mx pattern: " + MxSyntax.check(value));
     }
-    value = value.toLowerCase(Locale.ROOT);
+    if (syntax == MxSyntax.VALID_MIXED_CASE) {
+      value = value.toLowerCase(Locale.ROOT);
+    }
   }
 
   /**
