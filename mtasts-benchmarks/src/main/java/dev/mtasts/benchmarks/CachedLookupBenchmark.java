@@ -31,12 +31,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * Cached lookups through {@link PolicyResolver}: a hot set of 10,000 domains, every one fresh in
  * memory, so no lookup touches DNS, HTTPS or the store.
  *
- * <p>Run: {@code java -jar mtasts-benchmarks/target/benchmarks.jar CachedLookup -f 1 -wi 3 -w 2 -i 5
+ * <p>Run: {@code java -jar mtasts-benchmarks/target/benchmarks.jar CachedLookup -f 1 -wi 6 -w 2 -i 5
  * -r 2}
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 @Threads(1)

@@ -239,9 +239,14 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public CompletableFuture<Resolution> resolveAsync(String domain) {
-    String d = normalize(domain);
+    // Keys are normalised names, so a hit on the name as given needs no normalising (the usual
+    // case: MTAs pass lower-case A-labels); anything else is normalised and looked up again.
+    Entry e = memory.getIfPresent(domain);
+    String d = e != null ? domain : normalize(domain);
+    if (e == null) {
+      e = memory.getIfPresent(d);
+    }
     Instant now = clock.instant();
-    Entry e = memory.getIfPresent(d);
     if (e != null && e.freshAt(now)) {
       if (e.idCheckDue(now)) {
         refresh(d, false);

@@ -52,6 +52,62 @@ public final class MxSyntax {
     return labelOk(v, labelStart, n) ? result : INVALID;
   }
 
+  /**
+   * Checks an {@code mx} value given as bytes, as {@link #scan(String)} does; a byte outside
+   * US-ASCII makes it invalid.
+   *
+   * @param b the bytes
+   * @param from the first byte of the value
+   * @param to one past its last byte
+   * @return {@link #VALID_LOWER_CASE}, {@link #VALID_MIXED_CASE} or {@link #INVALID}
+   */
+  public static int scan(byte[] b, int from, int to) {
+    int n = to - from;
+    int start = n >= 2 && b[from] == '*' && b[from + 1] == '.' ? from + 2 : from;
+    if (to == start || to - start > HostNames.MAX_NAME) {
+      return INVALID;
+    }
+    int result = VALID_LOWER_CASE;
+    int labelStart = start;
+    for (int i = start; i < to; i++) {
+      byte c = b[i];
+      if (c == '.') {
+        if (!labelOk(b, labelStart, i)) {
+          return INVALID;
+        }
+        labelStart = i + 1;
+      } else if (c >= 'A' && c <= 'Z') {
+        result = VALID_MIXED_CASE;
+      } else if (!HostNames.isLdh(c)) {
+        return INVALID;
+      }
+    }
+    return labelOk(b, labelStart, to) ? result : INVALID;
+  }
+
+  private static boolean labelOk(byte[] b, int start, int end) {
+    int n = end - start;
+    return n > 0 && n <= HostNames.MAX_LABEL && b[start] != '-' && b[end - 1] != '-';
+  }
+
+  /**
+   * Tells whether a valid pattern given as bytes looks like an IPv4 address (all labels numeric).
+   *
+   * @param b the bytes
+   * @param from the first byte of the value
+   * @param to one past its last byte
+   * @return {@code true} when every label is made of digits only
+   */
+  public static boolean looksLikeIpAddress(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c != '.' && (c < '0' || c > '9')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean labelOk(String v, int start, int end) {
     int n = end - start;
     return n > 0 && n <= HostNames.MAX_LABEL && v.charAt(start) != '-' && v.charAt(end - 1) != '-';

@@ -47,7 +47,7 @@ public final class PolicyParser {
   private boolean mxSeen;
   private Mode mode;
   private long maxAge = -1;
-  private MxPattern[] mx = new MxPattern[4];
+  private int[] mxRanges = new int[8];
   private int mxCount;
 
   private PolicyParser(byte[] b) {
@@ -245,21 +245,24 @@ public final class PolicyParser {
 
   private void mx(int vs, int ve) {
     mxSeen = true;
-    String v = new String(b, vs, ve - vs, StandardCharsets.UTF_8);
-    String reason = MxSyntax.check(v);
-    if (reason != null) {
-      error(Kind.MX, col(vs), "mx " + Text.quote(v) + " is not a valid host name pattern: " + reason);
+    if (MxSyntax.scan(b, vs, ve) == MxSyntax.INVALID) {
+      String v = new String(b, vs, ve - vs, StandardCharsets.UTF_8);
+      error(Kind.MX, col(vs), "mx " + Text.quote(v) + " is not a valid host name pattern: "
+          + MxSyntax.check(v));
       return;
     }
-    if (MxSyntax.looksLikeIpAddress(v)) {
-      warning(Kind.MX, col(vs), "mx " + Text.quote(v) + " looks like an IP address;"
+    if (MxSyntax.looksLikeIpAddress(b, vs, ve)) {
+      warning(Kind.MX, col(vs), "mx " + Text.quote(b, vs, ve) + " looks like an IP address;"
           + " mx values are host names and are compared with the MX record's name");
     }
-    if (mxCount == mx.length) {
-      mx = Arrays.copyOf(mx, mxCount * 2);
+    if (2 * mxCount == mxRanges.length) {
+      mxRanges = Arrays.copyOf(mxRanges, mxRanges.length * 2);
     }
-    mx[mxCount++] = new MxPattern(v);
+    mxRanges[2 * mxCount] = vs;
+    mxRanges[2 * mxCount + 1] = ve;
+    mxCount++;
   }
+
 
   private void extension(int from, int colon, int vs, int ve) {
     for (byte[] known : new byte[][] {VERSION, MODE, MAX_AGE, MX}) {
@@ -305,24 +308,17 @@ public final class PolicyParser {
       return new ParseResult.Invalid<>(errors, w);
     }
     return new ParseResult.Valid<>(
-        new Policy(Policy.VERSION, mode, Duration.ofSeconds(maxAge), mxList()), w);
+        new Policy(Policy.VERSION, mode, Durations.ofSeconds(maxAge), mxList()), w);
   }
 
   /**
-   * Returns the mx patterns as an immutable list, which the Policy constructor keeps as it is; the
-   * usual few are passed without the copies of a List.copyOf(ArrayList).
+   * Returns the mx patterns packed into one {@link MxList}, which the Policy constructor keeps as it
+   * is.
    */
   private List<MxPattern> mxList() {
-    MxPattern[] m = mx;
-    return switch (mxCount) {
-      case 0 -> List.of();
-      case 1 -> List.of(m[0]);
-      case 2 -> List.of(m[0], m[1]);
-      case 3 -> List.of(m[0], m[1], m[2]);
-      case 4 -> List.of(m[0], m[1], m[2], m[3]);
-      default -> List.of(Arrays.copyOf(m, mxCount));
-    };
+    return MxList.fromBytes(b, mxRanges, mxCount);
   }
+
 
   private void duplicate(String field, int firstLine) {
     warning(Kind.DUPLICATE_FIELD, 0, "a second '" + field + "' field is ignored; the first, on line "

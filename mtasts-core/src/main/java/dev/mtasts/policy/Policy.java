@@ -1,6 +1,7 @@
 package dev.mtasts.policy;
 
 import dev.mtasts.internal.HostNames;
+import dev.mtasts.internal.MxList;
 import dev.mtasts.internal.PolicyParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public record Policy(String version, Mode mode, Duration maxAge, List<MxPattern>
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(maxAge, "maxAge");
-    mx = List.copyOf(mx);
+    mx = MxList.copyOf(mx);
     if (!VERSION.equals(version)) {
       throw new IllegalArgumentException("version must be " + VERSION);
     }
@@ -116,12 +117,7 @@ public record Policy(String version, Mode mode, Duration maxAge, List<MxPattern>
       }
       len = host.length();
     }
-    for (MxPattern pattern : mx) {
-      if (pattern.matchesValid(host, len)) {
-        return true;
-      }
-    }
-    return false;
+    return ((MxList) mx).anyMatches(host, len);
   }
 
   /**
