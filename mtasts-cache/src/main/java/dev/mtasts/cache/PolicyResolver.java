@@ -16,7 +16,9 @@ import dev.mtasts.tlsrpt.ResultType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -554,6 +556,19 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   }
 
   private void proactiveTick() {
+    runProactiveRefresh();
+  }
+
+  /**
+   * Starts the proactive refreshes that are due now; the scheduler calls it every tick.
+   *
+   * @return completes when the refreshes started by this call are done
+   */
+  CompletableFuture<Void> runProactiveRefresh() {
+    List<CompletableFuture<Void>> started = new ArrayList<>();
+    if (refreshInterval.isZero()) {
+      return CompletableFuture.completedFuture(null);
+    }
     try {
       Instant now = clock.instant();
       for (Map.Entry<String, Entry> me : memory.asMap().entrySet()) {
@@ -569,36 +584,43 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
         if (now.isBefore(refreshDue(d, cached)) || !refreshPermits.tryAcquire()) {
           continue;
         }
-        executor.execute(() -> proactiveRefresh(d, cached));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        started.add(done);
+        executor.execute(() -> proactiveRefresh(d, cached)
+            .whenComplete((v, t) -> done.complete(null)));
       }
     } catch (RuntimeException ex) {
       LOG.error("proactive refresh failed unexpectedly", ex);
     }
+    return CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0]));
   }
 
-  private void proactiveRefresh(String d, CachedPolicy cached) {
+
+  private CompletableFuture<Void> proactiveRefresh(String d, CachedPolicy cached) {
     Optional<Lease> lease;
     try {
       lease = store.tryLease(d, owner, fetchBackoff.plus(Duration.ofMinutes(1)));
     } catch (RuntimeException ex) {
       refreshPermits.release();
       listener.onStoreError(d, ex);
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     if (lease.isEmpty()) {
       refreshPermits.release();
       adoptNewerStored(d, cached);
-      return;
+      return CompletableFuture.completedFuture(null);
     }
-    refresh(d, true).whenComplete((r, t) -> {
+    return refresh(d, true).handle((r, t) -> {
       refreshPermits.release();
       try {
         store.release(lease.get());
       } catch (RuntimeException ex) {
         listener.onStoreError(d, ex);
       }
+      return null;
     });
   }
+
 
   private void adoptNewerStored(String d, CachedPolicy cached) {
     try {

@@ -82,13 +82,17 @@ class PolicyResolverTest {
   }
 
   private PolicyResolver newResolver(PolicyStore s) {
+    return newResolver(s, Duration.ZERO);
+  }
+
+  private PolicyResolver newResolver(PolicyStore s, Duration proactiveRefresh) {
     DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false)
         .timeout(Duration.ofMillis(300)).retries(0).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).deadline(Duration.ofSeconds(10)).build();
     return PolicyResolver.builder(new PolicyDiscoverer(client, fetcher), s)
         .clock(clock)
-        .proactiveRefresh(Duration.ZERO)
+        .proactiveRefresh(proactiveRefresh)
         .listener(new ResolverListener() {
           @Override
           public void onPolicyChange(String domain, PolicyChange change, CachedPolicy before,
@@ -342,6 +346,64 @@ class PolicyResolverTest {
     Resolution r = resolver.resolve(DOMAIN);
     assertEquals(Resolution.Source.FETCHED, r.source());
     assertEquals(Resolution.Source.CACHED, resolver.resolve(DOMAIN).source());
+  }
+
+  @Test
+  void proactiveRefreshFetchesADuePolicyAndRestartsItsClock() {
+    resolver.close();
+    resolver = newResolver(store, Duration.ofDays(1));
+    resolver.resolve(DOMAIN);
+    int gets = host.requestCount();
+    resolver.runProactiveRefresh().join();
+    assertEquals(gets, host.requestCount(), "nothing is due right after a fetch");
+
+    clock.advance(Duration.ofHours(13)); // max_age 1 day: due after about half of it
+    resolver.runProactiveRefresh().join();
+    assertEquals(gets + 1, host.requestCount(), "one fetch, whatever the TXT id");
+    Resolution r = resolver.resolve(DOMAIN);
+    assertEquals(Resolution.Source.CACHED, r.source());
+    assertEquals(clock.instant(), applied(r).fetchedAt(), "the max_age clock restarted");
+  }
+
+  @Test
+  void proactiveRefreshIsLeftToTheMtaHoldingTheLease() {
+    resolver.close();
+    resolver = newResolver(store, Duration.ofDays(1));
+    resolver.resolve(DOMAIN);
+    assertTrue(store.tryLease(DOMAIN, "another-mta", Duration.ofHours(1)).isPresent());
+    clock.advance(Duration.ofHours(13));
+    int gets = host.requestCount();
+    resolver.runProactiveRefresh().join();
+    assertEquals(gets, host.requestCount(), "another MTA of the fleet refreshes this domain");
+  }
+
+  @Test
+  void evictionIsReportedAndTheStoredPolicyServesTheNextLookup() {
+    resolver.close();
+    List<String> evicted = new CopyOnWriteArrayList<>();
+    DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false).build();
+    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
+        .port(host.port()).build();
+    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher), store).clock(clock)
+        .proactiveRefresh(Duration.ZERO).maximumDomains(1)
+        .listener(new ResolverListener() {
+          @Override
+          public void onEviction(String domain, boolean fresh) {
+            evicted.add(domain + (fresh ? " fresh" : " stale"));
+          }
+        }).build();
+    resolver.resolve(DOMAIN);
+    dns.remove("_mta-sts.other.example.test").txt("_mta-sts.other.example.test", "v=STSv1; id=1");
+    resolver.resolve("other.example.test"); // no policy host: a policy failure, but an entry
+    resolver.resolve("third.example.test");
+    assertTrue(resolver.size() <= 1, "bounded: " + resolver.size());
+    assertTrue(evicted.contains(DOMAIN + " fresh"), evicted.toString());
+
+    int gets = host.requestCount();
+    dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
+    Resolution back = resolver.resolve(DOMAIN);
+    assertEquals(Mode.ENFORCE, applied(back).policy().mode(), "read back from the store");
+    assertEquals(gets, host.requestCount());
   }
 
   private Resolution refresh() {
