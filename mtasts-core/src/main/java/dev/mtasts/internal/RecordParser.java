@@ -14,9 +14,6 @@ import java.util.Map;
  * record grammar, with the decisions of the project's RFC notes, section 8.
  */
 public final class RecordParser {
-  /** What a record of a multi-record answer must begin with to count as an STS record. */
-  public static final String PREFIX = "v=STSv1;";
-
   private static final String VERSION = "v=STSv1";
 
   private final List<Problem> errors = new ArrayList<>(2);
@@ -35,56 +32,14 @@ public final class RecordParser {
   }
 
   private ParseResult<StsRecord> run(List<String> answer) {
-    StsRecord record = null;
-    if (answer.isEmpty()) {
-      errors.add(new Problem(Kind.NO_RECORD, 0, 0, "the answer holds no TXT record"));
-    } else if (answer.size() == 1) {
-      record = one(answer.get(0), 1);
-    } else {
-      int chosen = choose(answer);
-      if (chosen >= 0) {
-        record = one(answer.get(chosen), chosen + 1);
-      }
-    }
+    int chosen = TxtAnswer.pick(answer, VERSION, "so the domain has no MTA-STS policy",
+        "so the domain has no usable policy until the extra ones are removed",
+        " (RFC 8461 erratum 6285)", errors, warnings);
+    StsRecord record = chosen < 0 ? null : one(answer.get(chosen), chosen + 1);
     if (record == null) {
       return new ParseResult.Invalid<>(errors, warnings);
     }
     return new ParseResult.Valid<>(record, warnings);
-  }
-
-  /** Applies the multi-record rule; returns the index of the one STS record, or -1. */
-  private int choose(List<String> answer) {
-    List<Integer> sts = new ArrayList<>(2);
-    for (int i = 0; i < answer.size(); i++) {
-      String r = answer.get(i);
-      if (r.startsWith(PREFIX)) {
-        sts.add(i);
-      } else {
-        String why = r.startsWith(VERSION) && r.length() > VERSION.length()
-                && isWsp(r.charAt(VERSION.length()))
-            ? "; with several records the literal prefix counts, so whitespace before ';' discards"
-                + " it (RFC 8461 erratum 6285)"
-            : "";
-        warnings.add(new Problem(Kind.RECORD_DISCARDED, i + 1, 0,
-            "record discarded: it does not begin with 'v=STSv1;'" + why));
-      }
-    }
-    if (sts.isEmpty()) {
-      errors.add(new Problem(Kind.NO_RECORD, 0, 0, "none of the " + answer.size()
-          + " records begins with 'v=STSv1;', so the domain has no MTA-STS policy"));
-      return -1;
-    }
-    if (sts.size() > 1) {
-      StringBuilder which = new StringBuilder();
-      for (int i : sts) {
-        which.append(which.length() == 0 ? "" : ", ").append(i + 1);
-      }
-      errors.add(new Problem(Kind.MULTIPLE_RECORDS, 0, 0, sts.size() + " records (" + which
-          + ") begin with 'v=STSv1;'; exactly one is allowed, so the domain has no usable policy"
-          + " until the extra ones are removed"));
-      return -1;
-    }
-    return sts.get(0);
   }
 
   private StsRecord one(String r, int no) {

@@ -18,9 +18,6 @@ import java.util.Map;
  * section 8, decisions 1 and 2).
  */
 public final class TlsRptRecordParser {
-  /** What a record of a multi-record answer must begin with to count as a TLS-RPT record. */
-  public static final String PREFIX = "v=TLSRPTv1;";
-
   private static final String VERSION = "v=TLSRPTv1";
 
   private final List<Problem> errors = new ArrayList<>(2);
@@ -39,54 +36,14 @@ public final class TlsRptRecordParser {
   }
 
   private ParseResult<TlsRptRecord> run(List<String> answer) {
-    TlsRptRecord record = null;
-    if (answer.isEmpty()) {
-      errors.add(new Problem(Kind.NO_RECORD, 0, 0, "the answer holds no TXT record"));
-    } else if (answer.size() == 1) {
-      record = one(answer.get(0), 1);
-    } else {
-      int chosen = choose(answer);
-      if (chosen >= 0) {
-        record = one(answer.get(chosen), chosen + 1);
-      }
-    }
+    int chosen = TxtAnswer.pick(answer, VERSION, "so the domain does not implement TLS-RPT",
+        "so senders assume the domain does not implement TLS-RPT until the extra ones"
+            + " are removed (RFC 8460 section 3)", "", errors, warnings);
+    TlsRptRecord record = chosen < 0 ? null : one(answer.get(chosen), chosen + 1);
     if (record == null) {
       return new ParseResult.Invalid<>(errors, warnings);
     }
     return new ParseResult.Valid<>(record, warnings);
-  }
-
-  private int choose(List<String> answer) {
-    List<Integer> found = new ArrayList<>(2);
-    for (int i = 0; i < answer.size(); i++) {
-      String r = answer.get(i);
-      if (r.startsWith(PREFIX)) {
-        found.add(i);
-      } else {
-        String why = r.startsWith(VERSION) && r.length() > VERSION.length()
-                && isWsp(r.charAt(VERSION.length()))
-            ? "; with several records the literal prefix counts, so whitespace before ';' discards it"
-            : "";
-        warnings.add(new Problem(Kind.RECORD_DISCARDED, i + 1, 0,
-            "record discarded: it does not begin with 'v=TLSRPTv1;'" + why));
-      }
-    }
-    if (found.isEmpty()) {
-      errors.add(new Problem(Kind.NO_RECORD, 0, 0, "none of the " + answer.size()
-          + " records begins with 'v=TLSRPTv1;', so the domain does not implement TLS-RPT"));
-      return -1;
-    }
-    if (found.size() > 1) {
-      StringBuilder which = new StringBuilder();
-      for (int i : found) {
-        which.append(which.length() == 0 ? "" : ", ").append(i + 1);
-      }
-      errors.add(new Problem(Kind.MULTIPLE_RECORDS, 0, 0, found.size() + " records (" + which
-          + ") begin with 'v=TLSRPTv1;'; exactly one is allowed, so senders assume the domain does"
-          + " not implement TLS-RPT until the extra ones are removed (RFC 8460 section 3)"));
-      return -1;
-    }
-    return found.get(0);
   }
 
   private TlsRptRecord one(String r, int no) {
