@@ -1,0 +1,199 @@
+package dev.mtasts.examples.relay;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.mtasts.examples.relay.RelayFixture.DOMAIN;
+import static dev.mtasts.examples.relay.RelayFixture.MX1;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.mtasts.decision.DiscoveryPolicySource;
+import dev.mtasts.decision.MtaSts;
+import dev.mtasts.discovery.PolicyDiscoverer;
+import dev.mtasts.testkit.IssuedCertificate;
+import dev.mtasts.testkit.SmtpServer;
+import dev.mtasts.testkit.TestClock;
+import dev.mtasts.tls.CertificateVerifier;
+import dev.mtasts.tlsrpt.FailureDetail;
+import dev.mtasts.tlsrpt.FileTlsRptStore;
+import dev.mtasts.tlsrpt.HttpsReportSender;
+import dev.mtasts.tlsrpt.PolicyResult;
+import dev.mtasts.tlsrpt.PolicyType;
+import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.tlsrpt.TlsRptCollector;
+import dev.mtasts.tlsrpt.TlsRptDiscoverer;
+import dev.mtasts.tlsrpt.TlsRptReport;
+import dev.mtasts.tlsrpt.TlsRptReporter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS-RPT end to end through the Jakarta Mail relay example: real deliveries to loopback SMTP
+ * servers (a good MX, a STARTTLS-stripping one, one with a certificate for another name, then a
+ * delivery while the policy host is down) are counted without any extra call, survive a restart of
+ * the collector, and come out as one report POSTed to the domain's {@code rua}.
+ */
+@Timeout(90)
+class RelayTlsRptEndToEndTest {
+  @TempDir Path tmp;
+
+  private RelayFixture world;
+  private WireMockServer rua;
+  private final TestClock clock = new TestClock(Instant.parse("2026-05-01T09:00:00Z"));
+
+  @BeforeEach
+  void start() throws Exception {
+    world = new RelayFixture();
+    rua = wireMock(world.ca.issue("localhost"));
+    rua.stubFor(post(urlEqualTo("/tlsrpt")).willReturn(aResponse().withStatus(200)));
+    world.dns.txt("_smtp._tls." + DOMAIN,
+        "v=TLSRPTv1; rua=https://localhost:" + rua.httpsPort() + "/tlsrpt");
+    world.enforce();
+    world.mx(MX1);
+  }
+
+  @AfterEach
+  void stop() {
+    rua.stop();
+    world.close();
+  }
+
+  private MtaSts mtaSts(TlsRptCollector collector) {
+    return MtaSts.builder()
+        .policySource(new DiscoveryPolicySource(new PolicyDiscoverer(world.dnsClient, world.fetcher)))
+        .certificateVerifier(CertificateVerifier.builder().trustStore(world.ca.trustStore()).build())
+        .tlsRpt(collector)
+        .build();
+  }
+
+  private DeliveryResult deliver(MtaSts mtaSts, SmtpServer server) throws Exception {
+    return MtaStsRelay.builder(mtaSts, world.dnsClient)
+        .heloName("relay.origin.example.test")
+        .timeout(Duration.ofSeconds(5))
+        .port(server.hostname(), server.port())
+        .build()
+        .deliver(DOMAIN, RelayFixture.message(), RelayFixture.recipients());
+  }
+
+  @Test
+  void deliveriesThroughTheRelayBecomeOneReport() throws Exception {
+    FileTlsRptStore store = new FileTlsRptStore(tmp.resolve("tlsrpt"));
+    TlsRptCollector collector = TlsRptCollector.builder().clock(clock).store(store)
+        .flushInterval(Duration.ZERO).build();
+    MtaSts mtaSts = mtaSts(collector);
+
+    try (SmtpServer good = SmtpServer.start(MX1, world.ca.issue(MX1).serverContext())) {
+      assertInstanceOf(DeliveryResult.Delivered.class, deliver(mtaSts, good));
+      assertEquals(1, good.messages().size());
+    }
+    try (SmtpServer stripped = SmtpServer.startWithoutTls(MX1)) {
+      assertInstanceOf(DeliveryResult.Deferred.class, deliver(mtaSts, stripped));
+      assertTrue(stripped.messages().isEmpty(), "nothing in plain text under enforce");
+    }
+    try (SmtpServer wrongName =
+        SmtpServer.start(MX1, world.ca.issue("www." + DOMAIN).serverContext())) {
+      assertInstanceOf(DeliveryResult.Deferred.class, deliver(mtaSts, wrongName));
+      assertTrue(wrongName.messages().isEmpty());
+    }
+    world.policyHost.close();
+    try (SmtpServer good = SmtpServer.start(MX1, world.ca.issue(MX1).serverContext())) {
+      assertInstanceOf(DeliveryResult.Delivered.class, deliver(mtaSts, good),
+          "no policy can be fetched and none is cached: delivered without MTA-STS");
+    }
+
+    // A restart in the middle of the day keeps the counts.
+    collector.close();
+    collector = TlsRptCollector.builder().clock(clock).store(store)
+        .flushInterval(Duration.ZERO).build();
+    TlsRptReporter reporter = TlsRptReporter.builder()
+        .collector(collector)
+        .discoverer(new TlsRptDiscoverer(world.dnsClient))
+        .organizationName("Relay Test")
+        .contactInfo("tlsrpt@origin.example.test")
+        .https(HttpsReportSender.builder().sslContext(world.ca.sslContext()).build())
+        .clock(clock)
+        .maxDelay(Duration.ZERO)
+        .store(store)
+        .build();
+    clock.set(Instant.parse("2026-05-02T00:00:00Z"));
+    assertEquals(1, reporter.runDue().join().reportsBuilt());
+
+    List<LoggedRequest> posts = rua.findAll(postRequestedFor(urlEqualTo("/tlsrpt")));
+    assertEquals(1, posts.size());
+    assertEquals("application/tlsrpt+gzip", posts.get(0).getHeader("Content-Type"));
+    TlsRptReport report = TlsRptReport.parse(gunzipIfCompressed(posts.get(0).getBody()));
+    assertEquals(DOMAIN, report.policyDomain());
+    assertEquals(2, report.policies().size(), report.toString());
+
+    PolicyResult sts = report.policies().stream()
+        .filter(p -> p.policy().policyType() == PolicyType.STS
+            && !p.policy().policyString().isEmpty())
+        .findFirst().orElseThrow();
+    assertEquals(List.of("mx1." + DOMAIN, "mx2." + DOMAIN, "*.backup." + DOMAIN),
+        sts.policy().mxHost());
+    assertEquals(1, sts.totalSuccessfulSessionCount());
+    assertEquals(2, sts.totalFailureSessionCount());
+    Map<ResultType, Long> byType = sts.failureDetails().stream().collect(Collectors.toMap(
+        d -> d.failure().resultType(), FailureDetail::failedSessionCount, Long::sum));
+    assertEquals(Map.of(ResultType.STARTTLS_NOT_SUPPORTED, 1L,
+        ResultType.CERTIFICATE_HOST_MISMATCH, 1L), byType);
+    assertTrue(sts.failureDetails().stream()
+        .allMatch(d -> d.failure().receivingMxHostname().equals(MX1)));
+
+    PolicyResult down = report.policies().stream()
+        .filter(p -> p.policy().policyString().isEmpty())
+        .findFirst().orElseThrow();
+    assertEquals(PolicyType.STS, down.policy().policyType());
+    assertEquals(0, down.totalSuccessfulSessionCount());
+    assertEquals(1, down.totalFailureSessionCount());
+    assertEquals(ResultType.STS_POLICY_FETCH_ERROR,
+        down.failureDetails().get(0).failure().resultType());
+    collector.close();
+  }
+
+  private static byte[] gunzipIfCompressed(byte[] body) throws IOException {
+    if (body.length < 2 || (body[0] & 0xff) != 0x1f || (body[1] & 0xff) != 0x8b) {
+      return body;
+    }
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+      return in.readAllBytes();
+    }
+  }
+
+  private WireMockServer wireMock(IssuedCertificate certificate) throws Exception {
+    char[] password = UUID.randomUUID().toString().toCharArray();
+    Path keyStore = certificate.writeKeyStore(tmp.resolve(UUID.randomUUID() + ".p12"), password);
+    WireMockServer server = new WireMockServer(WireMockConfiguration.wireMockConfig()
+        .bindAddress("127.0.0.1")
+        .httpDisabled(true)
+        .dynamicHttpsPort()
+        .http2TlsDisabled(true)
+        .http2PlainDisabled(true)
+        .keystorePath(keyStore.toString())
+        .keystoreType("PKCS12")
+        .keystorePassword(new String(password))
+        .keyManagerPassword(new String(password))
+        .jettyStopTimeout(0L));
+    server.start();
+    return server;
+  }
+}
