@@ -21,21 +21,7 @@ class ReadmeExampleTest {
 
   @Test
   void readmeExampleCompilesAndRuns(@TempDir Path dir) throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
-    int start = readme.indexOf("<!-- example:start -->");
-    int end = readme.indexOf("<!-- example:end -->");
-    assertTrue(start >= 0 && end > start, "README has an example block");
-    String block = readme.substring(start, end);
-    String code = block.substring(block.indexOf("```java") + 7, block.lastIndexOf("```"));
-    assertTrue(code.lines().count() <= 25, "the example stays short");
-
-    Path source = dir.resolve("Example.java");
-    Files.writeString(source, code, StandardCharsets.UTF_8);
-    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-    int rc = compiler.run(null, null, diagnostics, "-d", dir.toString(),
-        "-classpath", System.getProperty("java.class.path"), source.toString());
-    assertEquals(0, rc, () -> "README example does not compile:\n" + diagnostics);
+    compileReadmeBlock("example", 25, dir, "Example");
 
     PrintStream originalOut = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -58,21 +44,7 @@ class ReadmeExampleTest {
    */
   @Test
   void testkitExampleCompilesAndPasses(@TempDir Path dir) throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
-    int start = readme.indexOf("<!-- testkit-example:start -->");
-    int end = readme.indexOf("<!-- testkit-example:end -->");
-    assertTrue(start >= 0 && end > start, "README has a testkit example block");
-    String block = readme.substring(start, end);
-    String code = block.substring(block.indexOf("```java") + 7, block.lastIndexOf("```"));
-    assertTrue(code.lines().count() <= 40, "the example stays short");
-
-    Path source = dir.resolve("PolicyDiscoveryTest.java");
-    Files.writeString(source, code, StandardCharsets.UTF_8);
-    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-    int rc = compiler.run(null, null, diagnostics, "-d", dir.toString(),
-        "-classpath", System.getProperty("java.class.path"), source.toString());
-    assertEquals(0, rc, () -> "README testkit example does not compile:\n" + diagnostics);
+    compileReadmeBlock("testkit-example", 40, dir, "PolicyDiscoveryTest");
 
     try (URLClassLoader loader =
         new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
@@ -93,5 +65,28 @@ class ReadmeExampleTest {
       }
       assertEquals(1, tests);
     }
+  }
+
+  /**
+   * Compiles the Java block between {@code <!-- NAME:start -->} and {@code <!-- NAME:end -->} of the
+   * README into {@code dir}, after checking that it stays short.
+   */
+  private static void compileReadmeBlock(String name, int maxLines, Path dir, String className)
+      throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    int start = readme.indexOf("<!-- " + name + ":start -->");
+    int end = readme.indexOf("<!-- " + name + ":end -->");
+    assertTrue(start >= 0 && end > start, "README has the block " + name);
+    String block = readme.substring(start, end);
+    String code = block.substring(block.indexOf("```java") + 7, block.lastIndexOf("```"));
+    assertTrue(code.lines().count() <= maxLines, "the example stays short");
+
+    Path source = dir.resolve(className + ".java");
+    Files.writeString(source, code, StandardCharsets.UTF_8);
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+    int rc = compiler.run(null, null, diagnostics, "-d", dir.toString(),
+        "-classpath", System.getProperty("java.class.path"), source.toString());
+    assertEquals(0, rc, () -> "README block " + name + " does not compile:\n" + diagnostics);
   }
 }
