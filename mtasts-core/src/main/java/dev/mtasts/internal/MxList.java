@@ -8,15 +8,15 @@ import java.util.Objects;
 import java.util.RandomAccess;
 
 /**
- * The {@code mx} patterns of a policy, packed: one byte array holding the patterns (lower-case
- * ASCII) separated by a space, which no pattern contains. A cache holds one policy per domain, so
+ * The {@code mx} patterns of a policy, packed: one byte array holding each pattern (lower-case
+ * ASCII, at most 255 characters: {@code *.} and a 253-character name) after a byte with its
+ * length. A cache holds one policy per domain, so
  * this keeps a 3-pattern policy to one array instead of a list, three patterns and three strings.
  * Immutable; {@link #get(int)} builds the {@link MxPattern} on demand, and {@link
  * #anyMatches(String, int)} matches without building any.
  */
 public final class MxList extends AbstractList<MxPattern> implements RandomAccess {
   private static final MxList EMPTY = new MxList(new byte[0], 0);
-  private static final byte SEPARATOR = ' ';
 
   private final byte[] text;
   private final int size;
@@ -41,17 +41,15 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
     if (n == 0) {
       return EMPTY;
     }
-    int length = n - 1;
+    int length = n;
     for (MxPattern p : patterns) {
       length += Objects.requireNonNull(p, "mx pattern").value().length();
     }
     byte[] text = new byte[length];
     int at = 0;
     for (MxPattern p : patterns) {
-      if (at > 0) {
-        text[at++] = SEPARATOR;
-      }
       String v = p.value();
+      text[at++] = (byte) v.length();
       v.getBytes(0, v.length(), text, at);
       at += v.length();
     }
@@ -72,16 +70,14 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
     if (count == 0) {
       return EMPTY;
     }
-    int length = count - 1;
+    int length = count;
     for (int k = 0; k < count; k++) {
       length += ranges[2 * k + 1] - ranges[2 * k];
     }
     byte[] text = new byte[length];
     int at = 0;
     for (int k = 0; k < count; k++) {
-      if (k > 0) {
-        text[at++] = SEPARATOR;
-      }
+      text[at++] = (byte) (ranges[2 * k + 1] - ranges[2 * k]);
       for (int i = ranges[2 * k], end = ranges[2 * k + 1]; i < end; i++) {
         byte c = body[i];
         text[at++] = c >= 'A' && c <= 'Z' ? (byte) (c + ('a' - 'A')) : c;
@@ -93,11 +89,11 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
   @Override
   public MxPattern get(int index) {
     Objects.checkIndex(index, size);
-    int start = 0;
+    int at = 0;
     for (int k = 0; k < index; k++) {
-      start = end(start) + 1;
+      at += 1 + (text[at] & 0xff);
     }
-    return new MxPattern(new String(text, start, end(start) - start, StandardCharsets.US_ASCII));
+    return new MxPattern(new String(text, at + 1, text[at] & 0xff, StandardCharsets.US_ASCII));
   }
 
   @Override
@@ -114,25 +110,22 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
    * @return {@code true} when a pattern matches
    */
   public boolean anyMatches(String host, int len) {
-    int start = 0;
-    for (int k = 0; k < size; k++) {
-      int end = end(start);
-      if (matches(start, end, host, len)) {
+    byte[] t = text;
+    int dot = host.indexOf('.');
+    for (int at = 0; at < t.length; ) {
+      int plen = t[at] & 0xff;
+      int start = at + 1;
+      at = start + plen;
+      if (t[start] != '*') {
+        if (len == plen && regionEquals(host, 0, start, len)) {
+          return true;
+        }
+      } else if (dot > 0 && dot < len && len - dot == plen - 1
+          && regionEquals(host, dot, start + 1, plen - 1)) {
         return true;
       }
-      start = end + 1;
     }
     return false;
-  }
-
-  private boolean matches(int start, int end, String host, int len) {
-    byte[] t = text;
-    if (t[start] != '*') {
-      return len == end - start && regionEquals(host, 0, start, len);
-    }
-    int suffix = end - start - 1;
-    int dot = host.indexOf('.');
-    return dot > 0 && dot < len && len - dot == suffix && regionEquals(host, dot, start + 1, suffix);
   }
 
   private boolean regionEquals(String host, int hostOffset, int textOffset, int len) {
@@ -147,13 +140,5 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
       }
     }
     return true;
-  }
-
-  private int end(int start) {
-    int e = start;
-    while (e < text.length && text[e] != SEPARATOR) {
-      e++;
-    }
-    return e;
   }
 }
