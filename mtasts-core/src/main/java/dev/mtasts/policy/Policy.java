@@ -122,7 +122,9 @@ public record Policy(String version, Mode mode, Duration maxAge, List<MxPattern>
 
   /**
    * Renders the policy as a body: {@code version}, {@code mode}, each {@code mx}, {@code max_age},
-   * one per line, each line ending in CRLF. {@link #parse(byte[])} reads it back to an equal policy.
+   * one per line, each line ending in CRLF. {@link #parse(byte[])} reads it back to an equal policy
+   * whenever the text fits in {@link #MAX_BODY_BYTES} (a policy parsed from a body near that limit
+   * can render larger, since its lines are written in their canonical spacing).
    *
    * @return the policy text
    */
