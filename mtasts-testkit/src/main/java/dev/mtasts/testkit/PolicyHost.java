@@ -6,17 +6,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.common.Notifier;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,10 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An MTA-STS policy host on loopback: an HTTPS server (WireMock, HTTP/1.1) on {@code 127.0.0.1} and a
@@ -90,7 +81,6 @@ public final class PolicyHost implements AutoCloseable {
   /** The path of the policy. */
   public static final String PATH = "/.well-known/mta-sts.txt";
 
-  private static final Logger LOG = LoggerFactory.getLogger(PolicyHost.class);
 
   /** Ways to break the connection instead of answering. */
   public enum Fault {
@@ -127,7 +117,7 @@ public final class PolicyHost implements AutoCloseable {
   }
 
   private final String policyDomain;
-  private final Path keyStoreFile;
+  private final LoopbackHttps https;
   private final WireMockServer server;
 
   private int status = 200;
@@ -144,29 +134,9 @@ public final class PolicyHost implements AutoCloseable {
   private PolicyHost(String policyDomain, IssuedCertificate certificate) {
     this.policyDomain = policyDomain;
     this.body = SamplePolicies.enforce(policyDomain);
-    char[] password = UUID.randomUUID().toString().toCharArray();
+    https = new LoopbackHttps("policy-host", certificate);
+    server = https.server();
     try {
-      keyStoreFile = Files.createTempFile("mtasts-policy-host-", ".p12");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    certificate.writeKeyStore(keyStoreFile, password);
-    WireMockConfiguration config = WireMockConfiguration.wireMockConfig()
-        .bindAddress("127.0.0.1")
-        .httpDisabled(true)
-        .dynamicHttpsPort()
-        .http2TlsDisabled(true)
-        .http2PlainDisabled(true)
-        .keystorePath(keyStoreFile.toString())
-        .keystoreType("PKCS12")
-        .keystorePassword(new String(password))
-        .keyManagerPassword(new String(password))
-        .containerThreads(8)
-        .jettyStopTimeout(0L)
-        .notifier(new LogNotifier());
-    server = new WireMockServer(config);
-    try {
-      server.start();
       update();
     } catch (RuntimeException e) {
       close();
@@ -498,23 +468,9 @@ public final class PolicyHost implements AutoCloseable {
   /** Stops the server and deletes its key store file. */
   @Override
   public void close() {
-    try {
-      if (server.isRunning()) {
-        server.stop();
-      }
-    } finally {
-      try {
-        Files.deleteIfExists(keyStoreFile);
-      } catch (IOException e) {
-        LOG.debug("cannot delete {}", keyStoreFile, e);
-      }
-    }
+    https.close();
   }
 
-  @Override
-  public String toString() {
-    return "PolicyHost[" + hostName() + " on 127.0.0.1:" + (server.isRunning() ? port() : -1) + "]";
-  }
 
   private void clearFaults() {
     fault = null;
@@ -557,23 +513,5 @@ public final class PolicyHost implements AutoCloseable {
     server.resetMappings();
     server.stubFor(any(urlPathEqualTo(PATH)).willReturn(response));
     return this;
-  }
-
-  /** Sends WireMock's messages to slf4j at debug level; they are noise in test output. */
-  private static final class LogNotifier implements Notifier {
-    @Override
-    public void info(String message) {
-      LOG.debug("{}", message);
-    }
-
-    @Override
-    public void error(String message) {
-      LOG.debug("{}", message);
-    }
-
-    @Override
-    public void error(String message, Throwable t) {
-      LOG.debug("{}", message, t);
-    }
   }
 }

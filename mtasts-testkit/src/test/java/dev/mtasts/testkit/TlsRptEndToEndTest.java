@@ -1,18 +1,11 @@
 package dev.mtasts.testkit;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.mtasts.decision.Dane;
 import dev.mtasts.decision.DiscoveryPolicySource;
 import dev.mtasts.decision.MtaSts;
@@ -37,7 +30,6 @@ import dev.mtasts.tlsrpt.TlsRptDiscoverer;
 import dev.mtasts.tlsrpt.TlsRptReport;
 import dev.mtasts.tlsrpt.TlsRptReportWriter;
 import dev.mtasts.tlsrpt.TlsRptReporter;
-import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -49,9 +41,7 @@ import java.time.LocalDate;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +64,7 @@ class TlsRptEndToEndTest {
 
   private LoopbackDnsServer dns;
   private PolicyHost policyHost;
-  private WireMockServer rua;
+  private ReportEndpoint rua;
   private final TestClock clock = new TestClock(Instant.parse("2026-05-01T09:00:00Z"));
 
   @BeforeEach
@@ -83,16 +73,14 @@ class TlsRptEndToEndTest {
     policyHost = PolicyHost.start(DOMAIN, CA.issue("mta-sts." + DOMAIN));
     policyHost.body("version: STSv1\nmode: enforce\nmx: mx1.example.test\nmx: mx2.example.test\n"
         + "mx: mx3.example.test\nmax_age: 86400\n");
-    rua = wireMock(CA.issue("localhost"));
-    rua.stubFor(post(urlEqualTo("/v1/tlsrpt")).willReturn(aResponse().withStatus(201)));
+    rua = ReportEndpoint.start(CA.issue("localhost")).status("/v1/tlsrpt", 201);
     dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=20260501");
-    dns.txt("_smtp._tls." + DOMAIN, "v=TLSRPTv1; rua=https://localhost:" + rua.httpsPort()
-        + "/v1/tlsrpt");
+    dns.txt("_smtp._tls." + DOMAIN, "v=TLSRPTv1; rua=" + rua.uri("/v1/tlsrpt"));
   }
 
   @AfterEach
   void stop() {
-    rua.stop();
+    rua.close();
     policyHost.close();
     dns.close();
   }
@@ -158,19 +146,19 @@ class TlsRptEndToEndTest {
     TlsRptReporter.Summary summary = reporter.runDue().join();
     assertEquals(new TlsRptReporter.Summary(1, 0, 1, 0, 0), summary);
 
-    List<LoggedRequest> posts = rua.findAll(postRequestedFor(urlEqualTo("/v1/tlsrpt")));
+    List<ReportEndpoint.Received> posts = rua.received("/v1/tlsrpt");
     assertEquals(1, posts.size());
-    LoggedRequest post = posts.get(0);
-    assertEquals("application/tlsrpt+gzip", post.getHeader("Content-Type"));
-    // WireMock hands out request bodies with gzip magic already gunzipped; gunzip whatever is
-    // still compressed, and check from Content-Length that the bytes on the wire were the gzip.
-    byte[] json = gunzipIfCompressed(post.getBody());
+    ReportEndpoint.Received post = posts.get(0);
+    assertEquals("application/tlsrpt+gzip", post.contentType());
+    // WireMock hands out request bodies with gzip magic already gunzipped; check from
+    // Content-Length that the bytes on the wire were the gzip.
+    byte[] json = post.json();
     assertEquals('{', json[0]);
     TlsRptReport report = TlsRptReport.parse(json);
     assertArrayEquals(TlsRptReportWriter.json(report), json, "reads back to the same JSON");
     byte[] gzip = TlsRptReportWriter.gzip(report);
-    assertEquals(String.valueOf(gzip.length), post.getHeader("Content-Length"));
-    assertArrayEquals(json, gunzipIfCompressed(gzip));
+    assertEquals(String.valueOf(gzip.length), post.contentLength());
+    assertArrayEquals(json, ReportEndpoint.gunzipIfCompressed(gzip));
 
     assertEquals("Sender Test", report.organizationName());
     assertEquals(Instant.parse("2026-05-01T00:00:00Z"), report.startDatetime());
@@ -223,37 +211,24 @@ class TlsRptEndToEndTest {
       out.write("{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
     byte[] gz = buffer.toByteArray();
-    URI good = URI.create("https://localhost:" + rua.httpsPort() + "/v1/tlsrpt");
+    URI good = rua.uri("/v1/tlsrpt");
     HttpsReportSender trusting = HttpsReportSender.builder().sslContext(CA.sslContext()).build();
     DeliveryResult first = trusting.postAsync(good, gz).join();
     assertTrue(first.delivered(), first.detail());
 
-    rua.stubFor(post(urlEqualTo("/busy")).willReturn(aResponse().withStatus(503)));
-    DeliveryResult busy = trusting.postAsync(URI.create("https://localhost:" + rua.httpsPort()
-        + "/busy"), gz).join();
+    rua.status("/busy", 503);
+    DeliveryResult busy = trusting.postAsync(rua.uri("/busy"), gz).join();
     assertFalse(busy.delivered());
     assertEquals("HTTP 503", busy.detail());
 
-    WireMockServer wrongName = wireMock(CA.issue("elsewhere.test"));
-    try {
-      wrongName.stubFor(post(urlEqualTo("/r")).willReturn(aResponse().withStatus(202)));
-      URI uri = URI.create("https://localhost:" + wrongName.httpsPort() + "/r");
+    try (ReportEndpoint wrongName = ReportEndpoint.start(CA.issue("elsewhere.test"))) {
+      wrongName.status("/r", 202);
+      URI uri = wrongName.uri("/r");
       assertFalse(trusting.postAsync(uri, gz).join().delivered());
       assertFalse(HttpsReportSender.builder().build().postAsync(good, gz).join().delivered(),
           "the JDK's roots do not trust the test CA");
       HttpsReportSender lenient = HttpsReportSender.builder().ignoreCertificateErrors(true).build();
       assertTrue(lenient.postAsync(uri, gz).join().delivered());
-    } finally {
-      wrongName.stop();
-    }
-  }
-
-  private static byte[] gunzipIfCompressed(byte[] body) throws java.io.IOException {
-    if (body.length < 2 || (body[0] & 0xff) != 0x1f || (body[1] & 0xff) != 0x8b) {
-      return body;
-    }
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-      return in.readAllBytes();
     }
   }
 
@@ -262,25 +237,6 @@ class TlsRptEndToEndTest {
         .filter(p -> p.policy().policyType() == type
             && p.policy().policyString().isEmpty() == unavailable)
         .findFirst().orElseThrow(() -> new AssertionError(report.toString()));
-  }
-
-  private WireMockServer wireMock(IssuedCertificate certificate) throws Exception {
-    char[] password = UUID.randomUUID().toString().toCharArray();
-    Path keyStore = certificate.writeKeyStore(tmp.resolve(UUID.randomUUID() + ".p12"), password);
-    WireMockServer server = new WireMockServer(WireMockConfiguration.wireMockConfig()
-        .bindAddress("127.0.0.1")
-        .httpDisabled(true)
-        .dynamicHttpsPort()
-        .http2TlsDisabled(true)
-        .http2PlainDisabled(true)
-        .keystorePath(keyStore.toString())
-        .keystoreType("PKCS12")
-        .keystorePassword(new String(password))
-        .keyManagerPassword(new String(password))
-        .containerThreads(8)
-        .jettyStopTimeout(0L));
-    server.start();
-    return server;
   }
 
 }

@@ -1,22 +1,15 @@
 package dev.mtasts.examples.relay;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static dev.mtasts.examples.relay.RelayFixture.DOMAIN;
 import static dev.mtasts.examples.relay.RelayFixture.MX1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.mtasts.decision.DiscoveryPolicySource;
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.discovery.PolicyDiscoverer;
-import dev.mtasts.testkit.IssuedCertificate;
+import dev.mtasts.testkit.ReportEndpoint;
 import dev.mtasts.testkit.SmtpServer;
 import dev.mtasts.testkit.TestClock;
 import dev.mtasts.tls.CertificateVerifier;
@@ -30,16 +23,12 @@ import dev.mtasts.tlsrpt.TlsRptCollector;
 import dev.mtasts.tlsrpt.TlsRptDiscoverer;
 import dev.mtasts.tlsrpt.TlsRptReport;
 import dev.mtasts.tlsrpt.TlsRptReporter;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,23 +46,21 @@ class RelayTlsRptEndToEndTest {
   @TempDir Path tmp;
 
   private RelayFixture world;
-  private WireMockServer rua;
+  private ReportEndpoint rua;
   private final TestClock clock = new TestClock(Instant.parse("2026-05-01T09:00:00Z"));
 
   @BeforeEach
   void start() throws Exception {
     world = new RelayFixture();
-    rua = wireMock(world.ca.issue("localhost"));
-    rua.stubFor(post(urlEqualTo("/tlsrpt")).willReturn(aResponse().withStatus(200)));
-    world.dns.txt("_smtp._tls." + DOMAIN,
-        "v=TLSRPTv1; rua=https://localhost:" + rua.httpsPort() + "/tlsrpt");
+    rua = ReportEndpoint.start(world.ca.issue("localhost"));
+    world.dns.txt("_smtp._tls." + DOMAIN, "v=TLSRPTv1; rua=" + rua.uri("/tlsrpt"));
     world.enforce();
     world.mx(MX1);
   }
 
   @AfterEach
   void stop() {
-    rua.stop();
+    rua.close();
     world.close();
   }
 
@@ -137,10 +124,10 @@ class RelayTlsRptEndToEndTest {
     clock.set(Instant.parse("2026-05-02T00:00:00Z"));
     assertEquals(1, reporter.runDue().join().reportsBuilt());
 
-    List<LoggedRequest> posts = rua.findAll(postRequestedFor(urlEqualTo("/tlsrpt")));
+    List<ReportEndpoint.Received> posts = rua.received("/tlsrpt");
     assertEquals(1, posts.size());
-    assertEquals("application/tlsrpt+gzip", posts.get(0).getHeader("Content-Type"));
-    TlsRptReport report = TlsRptReport.parse(gunzipIfCompressed(posts.get(0).getBody()));
+    assertEquals("application/tlsrpt+gzip", posts.get(0).contentType());
+    TlsRptReport report = TlsRptReport.parse(posts.get(0).json());
     assertEquals(DOMAIN, report.policyDomain());
     assertEquals(2, report.policies().size(), report.toString());
 
@@ -168,32 +155,5 @@ class RelayTlsRptEndToEndTest {
     assertEquals(ResultType.STS_POLICY_FETCH_ERROR,
         down.failureDetails().get(0).failure().resultType());
     collector.close();
-  }
-
-  private static byte[] gunzipIfCompressed(byte[] body) throws IOException {
-    if (body.length < 2 || (body[0] & 0xff) != 0x1f || (body[1] & 0xff) != 0x8b) {
-      return body;
-    }
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-      return in.readAllBytes();
-    }
-  }
-
-  private WireMockServer wireMock(IssuedCertificate certificate) throws Exception {
-    char[] password = UUID.randomUUID().toString().toCharArray();
-    Path keyStore = certificate.writeKeyStore(tmp.resolve(UUID.randomUUID() + ".p12"), password);
-    WireMockServer server = new WireMockServer(WireMockConfiguration.wireMockConfig()
-        .bindAddress("127.0.0.1")
-        .httpDisabled(true)
-        .dynamicHttpsPort()
-        .http2TlsDisabled(true)
-        .http2PlainDisabled(true)
-        .keystorePath(keyStore.toString())
-        .keystoreType("PKCS12")
-        .keystorePassword(new String(password))
-        .keyManagerPassword(new String(password))
-        .jettyStopTimeout(0L));
-    server.start();
-    return server;
   }
 }
