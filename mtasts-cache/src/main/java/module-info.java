@@ -1,15 +1,15 @@
 /**
- * MTA-STS policy cache: the RFC 8461 section 5.1 resolver and persistent policy stores.
+ * Persistent policy stores for the MTA-STS policy cache of {@code dev.mtasts.core}: files for one
+ * MTA, a JDBC database for a fleet.
  *
- * <p>Only {@code dev.mtasts.cache} is API; {@code dev.mtasts.cache.internal} is not exported and may
+ * <p>Only {@code dev.mtasts.store} is API; {@code dev.mtasts.store.internal} is not exported and may
  * change in any release.
  */
-module dev.mtasts.cache {
-  requires static transitive org.jspecify; // @Nullable appears in the API (StoreProblem, PolicyStoreException)
+module dev.mtasts.store {
+  requires static org.jspecify;
   requires transitive dev.mtasts.core;
   requires transitive java.sql;
-  requires com.github.benmanes.caffeine;
   requires org.slf4j;
 
-  exports dev.mtasts.cache;
+  exports dev.mtasts.store;
 }

@@ -9,6 +9,7 @@ module dev.mtasts.core {
   requires static org.jspecify;
   requires transitive java.net.http;
   requires org.dnsjava;
+  requires com.github.benmanes.caffeine;
   requires org.slf4j;
   requires com.fasterxml.jackson.core;
 
@@ -19,4 +20,5 @@ module dev.mtasts.core {
   exports dev.mtasts.discovery;
   exports dev.mtasts.tls;
   exports dev.mtasts.decision;
+  exports dev.mtasts.cache;
 }

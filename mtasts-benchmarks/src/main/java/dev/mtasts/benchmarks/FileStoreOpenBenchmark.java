@@ -1,7 +1,7 @@
 package dev.mtasts.benchmarks;
 
 import dev.mtasts.cache.CachedPolicy;
-import dev.mtasts.cache.FilePolicyStore;
+import dev.mtasts.store.FilePolicyStore;
 import dev.mtasts.cache.LoadedPolicies;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;

@@ -1,5 +1,6 @@
 package dev.mtasts.cli;
 
+import dev.mtasts.cache.Resolution;
 import dev.mtasts.cache.CachedPolicy;
 import dev.mtasts.cache.LoadedPolicies;
 import dev.mtasts.cache.PolicyResolver;

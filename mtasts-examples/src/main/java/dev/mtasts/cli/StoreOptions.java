@@ -1,7 +1,7 @@
 package dev.mtasts.cli;
 
-import dev.mtasts.cache.FilePolicyStore;
-import dev.mtasts.cache.JdbcPolicyStore;
+import dev.mtasts.store.FilePolicyStore;
+import dev.mtasts.store.JdbcPolicyStore;
 import dev.mtasts.cache.PolicyStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;

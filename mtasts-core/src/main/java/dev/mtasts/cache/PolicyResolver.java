@@ -1,0 +1,880 @@
+package dev.mtasts.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.mtasts.decision.Failure;
+import dev.mtasts.decision.PolicySource;
+import dev.mtasts.decision.PolicyState;
+import dev.mtasts.discovery.PolicyDiscoverer;
+import dev.mtasts.discovery.RecordLookup;
+import dev.mtasts.fetch.FetchResult;
+import dev.mtasts.policy.HostName;
+import dev.mtasts.policy.Mode;
+import dev.mtasts.policy.Policy;
+import dev.mtasts.tlsrpt.ResultType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where RFC 8461 section 5.1 lives: which policy applies to a domain now, from memory,
+ * from the {@link PolicyStore}, or from discovery.
+ *
+ * <ul>
+ *   <li>A fresh cached policy is served from memory with no I/O. Its TXT id is checked again at most
+ *       once per interval (the record's DNS TTL, clamped to 1 minute .. 1 hour by default), in the
+ *       background, and always on {@link #recheckAsync(String)}, which an MTA calls before it fails
+ *       a message for good.
+ *   <li>Same id: the cached policy stays, without an HTTPS fetch. New id: the policy is fetched. A
+ *       failed fetch keeps the cached policy until it expires, and no new fetch for that id is made
+ *       for the back-off period (5 minutes by default).
+ *   <li>A missing, invalid or failing TXT record never removes a cached policy. Only a successfully
+ *       fetched policy replaces it, a {@code mode: none} policy included; every successful fetch
+ *       restarts the max_age clock.
+ *   <li>Concurrent lookups of one domain share one TXT lookup and one fetch. Callers never wait on
+ *       I/O inside the cache: store reads, DNS and HTTPS run on the resolver's executor.
+ *   <li>Proactive refresh re-fetches cached policies before they expire (once a day each by default,
+ *       spread over time, a bounded number at once; in a fleet sharing a {@code dev.mtasts.store.JdbcPolicyStore}, one
+ *       MTA per domain through a lease).
+ * </ul>
+ *
+ * <p>Thread-safe. Build one per MTA and {@link #close()} it on shutdown; the store stays open (it
+ * belongs to the caller).
+ */
+public final class PolicyResolver implements PolicySource, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyResolver.class);
+
+  private final PolicyDiscoverer discoverer;
+  private final PolicyStore store;
+  private final Clock clock;
+  private final Duration minIdCheck;
+  private final Duration maxIdCheck;
+  private final Duration fetchBackoff;
+  private final Duration refreshInterval;
+  private final int warnAfterFailures;
+  private final boolean background;
+  private final String owner;
+  private final ResolverListener listener;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final ScheduledExecutorService scheduler;
+  private final Semaphore refreshPermits;
+  private final Cache<String, Entry> memory;
+  private final Map<String, CompletableFuture<Resolution>> inFlight = new ConcurrentHashMap<>();
+
+  /**
+   * What the resolver remembers of one domain. Immutable; replaced as a whole. Laid out flat, with
+   * times as numbers, because one is held per cached domain; the {@link CachedPolicy} and the
+   * answer of a cache hit are built from it when asked for.
+   */
+  private static final class Entry {
+    private final @Nullable String domain;
+    private final @Nullable String id;
+    private final @Nullable Policy policy;
+    private final long fetchedSeconds;
+    private final int fetchedNanos;
+    private final long expiresMillis;
+    private final long nextIdCheckMillis;
+    private final @Nullable FailState fail;
+
+    /** The state of failed refreshes; present only while refreshes fail. */
+    private record FailState(@Nullable String failedId, Instant failedAt, Failure lastFailure,
+        int failures) {}
+
+    private Entry(@Nullable CachedPolicy cached, long nextIdCheckMillis, @Nullable FailState fail) {
+      this.domain = cached == null ? null : cached.domain();
+      this.id = cached == null ? null : cached.id();
+      this.policy = cached == null ? null : cached.policy();
+      this.fetchedSeconds = cached == null ? 0 : cached.fetchedAt().getEpochSecond();
+      this.fetchedNanos = cached == null ? 0 : cached.fetchedAt().getNano();
+      this.expiresMillis = cached == null ? Long.MIN_VALUE : cached.expiresAt().toEpochMilli();
+      this.nextIdCheckMillis = nextIdCheckMillis;
+      this.fail = fail;
+    }
+
+    private Entry(Entry e, long nextIdCheckMillis, @Nullable FailState fail) {
+      this.domain = e.domain;
+      this.id = e.id;
+      this.policy = e.policy;
+      this.fetchedSeconds = e.fetchedSeconds;
+      this.fetchedNanos = e.fetchedNanos;
+      this.expiresMillis = e.expiresMillis;
+      this.nextIdCheckMillis = nextIdCheckMillis;
+      this.fail = fail;
+    }
+
+    static Entry of(@Nullable CachedPolicy cached, Instant nextIdCheck) {
+      return new Entry(cached, nextIdCheck.toEpochMilli(), null);
+    }
+
+    @Nullable CachedPolicy cached() {
+      return policy == null ? null
+          : new CachedPolicy(domain, id, policy, Instant.ofEpochSecond(fetchedSeconds, fetchedNanos));
+    }
+
+    /** Fresh until expiry, rounded down to the millisecond: never fresh after it. */
+    boolean freshAt(Instant now) {
+      return policy != null && now.toEpochMilli() < expiresMillis;
+    }
+
+    boolean idCheckDue(Instant now) {
+      return now.toEpochMilli() >= nextIdCheckMillis;
+    }
+
+    Instant nextIdCheck() {
+      return Instant.ofEpochMilli(nextIdCheckMillis);
+    }
+
+    Resolution hit() {
+      return new Resolution(new PolicyState.Applied(domain, id, policy,
+          Instant.ofEpochSecond(fetchedSeconds, fetchedNanos), Optional.empty()),
+          Resolution.Source.CACHED);
+    }
+
+    @Nullable String failedId() {
+      return fail == null ? null : fail.failedId();
+    }
+
+    @Nullable Instant failedAt() {
+      return fail == null ? null : fail.failedAt();
+    }
+
+    @Nullable Failure lastFailure() {
+      return fail == null ? null : fail.lastFailure();
+    }
+
+    int failures() {
+      return fail == null ? 0 : fail.failures();
+    }
+
+    Entry withNextCheck(Instant next) {
+      return new Entry(this, next.toEpochMilli(), fail);
+    }
+
+    Entry confirmed(Instant next) {
+      return new Entry(this, next.toEpochMilli(), null);
+    }
+
+    Entry failed(@Nullable String failedId, Instant at, Failure failure) {
+      return new Entry(this, nextIdCheckMillis, new FailState(failedId, at, failure, failures() + 1));
+    }
+  }
+
+  private PolicyResolver(Builder b) {
+    this.discoverer = b.discoverer;
+    this.store = b.store;
+    this.clock = b.clock;
+    this.minIdCheck = b.minIdCheck;
+    this.maxIdCheck = b.maxIdCheck;
+    this.fetchBackoff = b.fetchBackoff;
+    this.refreshInterval = b.refreshInterval;
+    this.warnAfterFailures = b.warnAfterFailures;
+    this.background = b.background;
+    this.owner = b.owner;
+    this.listener = b.listener;
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = Executors.newCachedThreadPool(daemon("mtasts-resolver"));
+      this.executor = ownedExecutor;
+    }
+    this.refreshPermits = new Semaphore(b.refreshConcurrency);
+    this.memory = Caffeine.newBuilder()
+        .maximumSize(b.maximumDomains)
+        .executor(Runnable::run)
+        .removalListener((String domain, Entry entry, RemovalCause cause) -> {
+          if (cause == RemovalCause.SIZE && domain != null && entry != null) {
+            boolean fresh = entry.freshAt(clock.instant());
+            listener.onEviction(domain, fresh);
+          }
+        })
+        .build();
+    warmStart();
+    if (refreshInterval.isZero()) {
+      this.scheduler = null;
+    } else {
+      this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("mtasts-refresh"));
+      long tick = Math.max(1, Math.min(60_000, b.refreshTick.toMillis()));
+      scheduler.scheduleWithFixedDelay(this::proactiveTick, tick, tick, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param discoverer discovers policies (its DNS client and fetcher are the resolver's I/O)
+   * @param store where policies survive restarts
+   * @return a new builder
+   */
+  public static Builder builder(PolicyDiscoverer discoverer, PolicyStore store) {
+    return new Builder(discoverer, store);
+  }
+
+  /**
+   * Resolves the policy of a domain, saying how the resolver got there.
+   *
+   * @param domain the policy domain; U-labels are converted to A-labels
+   * @return the resolution; the future completes normally for every DNS, HTTPS and store outcome
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
+   */
+  public CompletableFuture<Resolution> resolveAsync(String domain) {
+    // Keys are normalised names, so a hit on the name as given needs no normalising (the usual
+    // case: MTAs pass lower-case A-labels); anything else is normalised and looked up again.
+    Entry e = memory.getIfPresent(domain);
+    String d = e != null ? domain : normalize(domain);
+    if (e == null) {
+      e = memory.getIfPresent(d);
+    }
+    Instant now = clock.instant();
+    if (e != null && e.freshAt(now)) {
+      if (e.idCheckDue(now)) {
+        refresh(d, false);
+      }
+      listener.onLookup(d, true);
+      return CompletableFuture.completedFuture(e.hit());
+    }
+    listener.onLookup(d, false);
+    if (background) {
+      refresh(d, false);
+      return CompletableFuture.completedFuture(new Resolution(
+          absent(d, PolicyState.AbsentReason.NO_POLICY, "not discovered yet", null),
+          Resolution.Source.NOT_YET_DISCOVERED));
+    }
+    return refresh(d, false);
+  }
+
+  /**
+   * Blocking form of {@link #resolveAsync(String)}.
+   *
+   * @param domain the policy domain
+   * @return the resolution
+   */
+  public Resolution resolve(String domain) {
+    return join(resolveAsync(domain));
+  }
+
+  @Override
+  public CompletableFuture<PolicyState> currentAsync(String domain) {
+    return resolveAsync(domain).thenApply(Resolution::state);
+  }
+
+  /**
+   * Checks the TXT id now, whatever the interval, and fetches a changed policy (RFC 8461 section
+   * 5.1, step 3). A fetch that failed for the same id within the back-off period is not repeated.
+   */
+  @Override
+  public CompletableFuture<PolicyState> recheckAsync(String domain) {
+    return checkIdAsync(domain).thenApply(Resolution::state);
+  }
+
+  /**
+   * Checks the TXT id now, whatever the interval, as {@link #recheckAsync(String)} does, saying how
+   * the resolver got to its answer.
+   *
+   * @param domain the policy domain
+   * @return the resolution after the check
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
+   */
+  public CompletableFuture<Resolution> checkIdAsync(String domain) {
+    return refresh(normalize(domain), false);
+  }
+
+  /**
+   * Fetches the policy now, whatever the TXT id and the back-off, as proactive refresh does.
+   *
+   * @param domain the policy domain
+   * @return the resolution after the fetch
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
+   */
+  public CompletableFuture<Resolution> refreshNowAsync(String domain) {
+    return refresh(normalize(domain), true);
+  }
+
+  /**
+   * Returns how many domains are held in memory.
+   *
+   * @return the count (approximate while lookups run)
+   */
+  public long size() {
+    memory.cleanUp();
+    return memory.estimatedSize();
+  }
+
+  /**
+   * Forgets a domain in memory and in the store (for operators repairing a cache).
+   *
+   * @param domain the policy domain
+   * @return {@code true} when the store held it
+   */
+  public boolean purge(String domain) {
+    String d = normalize(domain);
+    memory.invalidate(d);
+    return store.delete(d);
+  }
+
+  /** Stops proactive refresh and the resolver's own threads; the store stays open. */
+  @Override
+  public void close() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  private CompletableFuture<Resolution> refresh(String d, boolean force) {
+    CompletableFuture<Resolution> running = inFlight.get(d);
+    if (running != null) {
+      return running;
+    }
+    CompletableFuture<Resolution> mine = new CompletableFuture<>();
+    running = inFlight.putIfAbsent(d, mine);
+    if (running != null) {
+      return running;
+    }
+    try {
+      executor.execute(() -> {
+        CompletableFuture<Resolution> work;
+        try {
+          work = doRefresh(d, force);
+        } catch (RuntimeException ex) {
+          work = CompletableFuture.failedFuture(ex);
+        }
+        work.whenComplete((r, t) -> {
+          inFlight.remove(d, mine);
+          if (t != null) {
+            LOG.error("resolving the policy of {} failed unexpectedly", d, t);
+            mine.completeExceptionally(t);
+          } else {
+            mine.complete(r);
+          }
+        });
+      });
+    } catch (RuntimeException rejected) {
+      inFlight.remove(d, mine);
+      mine.completeExceptionally(rejected);
+    }
+    return mine;
+  }
+
+  private CompletableFuture<Resolution> doRefresh(String d, boolean force) {
+    Entry e = memory.getIfPresent(d);
+    if (e == null) {
+      e = loadFromStore(d);
+    }
+    Entry base = e;
+    return discoverer.lookupRecordAsync(d)
+        .thenCompose(lookup -> afterLookup(d, base, lookup, force));
+  }
+
+  private CompletableFuture<Resolution> afterLookup(String d, @Nullable Entry base,
+      RecordLookup lookup, boolean force) {
+    Instant now = clock.instant();
+    Entry entry = base != null ? base : Entry.of(null, now);
+    CachedPolicy cached = entry.freshAt(now) ? entry.cached() : null;
+    if (lookup instanceof RecordLookup.Present present) {
+      Instant nextCheck = now.plus(clamp(present.ttl()));
+      String id = present.record().id();
+      if (!force && cached != null && cached.id().equals(id)) {
+        memory.put(d, entry.confirmed(nextCheck));
+        return CompletableFuture.completedFuture(
+            new Resolution(applied(cached, null), Resolution.Source.CACHED_ID_CONFIRMED));
+      }
+      if (!force && id.equals(entry.failedId()) && entry.failedAt() != null
+          && now.isBefore(entry.failedAt().plus(fetchBackoff)) && entry.lastFailure() != null) {
+        memory.put(d, entry.withNextCheck(nextCheck));
+        return CompletableFuture.completedFuture(keepOrFail(d, cached, entry.lastFailure(),
+            PolicyState.AbsentReason.POLICY_FAILURE));
+      }
+      return discoverer.fetchPolicyAsync(d).thenApplyAsync(
+          fetch -> afterFetch(d, entry, cached, id, nextCheck, fetch), executor);
+    }
+    Entry next = entry.withNextCheck(now.plus(minIdCheck));
+    if (lookup instanceof RecordLookup.Absent absent) {
+      if (cached == null) {
+        if (base != null) {
+          memory.put(d, next);
+        }
+        return CompletableFuture.completedFuture(new Resolution(
+            absent(d, PolicyState.AbsentReason.NO_POLICY, absent.detail(), null),
+            Resolution.Source.NO_POLICY));
+      }
+      Failure failure = new Failure(ResultType.STS_POLICY_FETCH_ERROR, "sts-record-unavailable",
+          absent.detail());
+      return CompletableFuture.completedFuture(failedRefresh(d, next, cached, null, now, failure));
+    }
+    RecordLookup.Failed failed = (RecordLookup.Failed) lookup;
+    if (cached == null) {
+      if (base != null) {
+        memory.put(d, next);
+      }
+      return CompletableFuture.completedFuture(new Resolution(
+          absent(d, PolicyState.AbsentReason.TEMPORARY_FAILURE, failed.detail(), null),
+          Resolution.Source.TEMPORARY_FAILURE));
+    }
+    Failure failure = new Failure(ResultType.STS_POLICY_FETCH_ERROR, "sts-record-lookup-failed",
+        failed.detail());
+    return CompletableFuture.completedFuture(failedRefresh(d, next, cached, null, now, failure));
+  }
+
+  private Resolution afterFetch(String d, Entry entry, @Nullable CachedPolicy cached, String id,
+      Instant nextCheck, FetchResult fetch) {
+    Instant now = clock.instant();
+    if (fetch instanceof FetchResult.Fetched ok) {
+      CachedPolicy fresh = new CachedPolicy(d, id, ok.policy(), now);
+      try {
+        store.save(fresh);
+      } catch (RuntimeException ex) {
+        LOG.error("storing the policy of {} failed; it is applied from memory: {}", d,
+            ex.getMessage());
+        listener.onStoreError(d, ex);
+      }
+      CachedPolicy before = entry.cached();
+      if (before != null) {
+        reportChanges(d, before, fresh);
+      }
+      memory.put(d, Entry.of(fresh, nextCheck));
+      listener.onFetched(d, fresh);
+      return new Resolution(applied(fresh, null), Resolution.Source.FETCHED);
+    }
+    FetchResult.Failed bad = (FetchResult.Failed) fetch;
+    Failure failure = new Failure(bad.resultType(), bad.resultType().token(), bad.detail());
+    Entry next = entry.withNextCheck(nextCheck);
+    if (cached == null) {
+      memory.put(d, next.failed(id, now, failure));
+      return new Resolution(
+          absent(d, PolicyState.AbsentReason.POLICY_FAILURE, bad.detail(), failure),
+          Resolution.Source.POLICY_FAILURE);
+    }
+    return failedRefresh(d, next, cached, id, now, failure);
+  }
+
+  private Resolution failedRefresh(String d, Entry next, CachedPolicy cached, @Nullable String id,
+      Instant now, Failure failure) {
+    Entry failed = next.failed(id, now, failure);
+    memory.put(d, failed);
+    if (cached.policy().mode() != Mode.NONE) {
+      listener.onRefreshFailure(d, failure, failed.failures(), cached);
+      if (failed.failures() >= warnAfterFailures) {
+        LOG.warn("refreshing the MTA-STS policy of {} failed {} times in a row ({}); the cached"
+            + " {} policy stays in force until {}", d, failed.failures(),
+            failure.resultType(), cached.policy().mode(), cached.expiresAt());
+      }
+    }
+    return new Resolution(applied(cached, failure), Resolution.Source.CACHED_DESPITE_FAILURE);
+  }
+
+  private Resolution keepOrFail(String d, @Nullable CachedPolicy cached, Failure failure,
+      PolicyState.AbsentReason reason) {
+    if (cached != null) {
+      return new Resolution(applied(cached, failure), Resolution.Source.CACHED_DESPITE_FAILURE);
+    }
+    return new Resolution(absent(d, reason, failure.detail(), failure),
+        Resolution.Source.POLICY_FAILURE);
+  }
+
+  private void reportChanges(String d, CachedPolicy before, CachedPolicy after) {
+    if (rank(after.policy().mode()) < rank(before.policy().mode())) {
+      LOG.warn("the MTA-STS mode of {} was weakened from {} to {}", d, before.policy().mode(),
+          after.policy().mode());
+      listener.onPolicyChange(d, ResolverListener.PolicyChange.MODE_WEAKENED, before, after);
+    }
+    if (!new HashSet<>(before.policy().mx()).equals(new HashSet<>(after.policy().mx()))) {
+      LOG.info("the MTA-STS mx patterns of {} changed from {} to {}", d, before.policy().mx(),
+          after.policy().mx());
+      listener.onPolicyChange(d, ResolverListener.PolicyChange.MX_CHANGED, before, after);
+    }
+    if (before.id().equals(after.id()) && !before.policy().equals(after.policy())) {
+      LOG.warn("the MTA-STS policy of {} changed while its id {} did not; senders with the old"
+          + " policy cached keep it until max_age", d, after.id());
+      listener.onPolicyChange(d, ResolverListener.PolicyChange.CHANGED_WITHOUT_NEW_ID, before,
+          after);
+    }
+  }
+
+  private static int rank(Mode mode) {
+    return switch (mode) {
+      case ENFORCE -> 2;
+      case TESTING -> 1;
+      case NONE -> 0;
+    };
+  }
+
+  private @Nullable Entry loadFromStore(String d) {
+    try {
+      Optional<CachedPolicy> stored = store.load(d);
+      return stored.map(p -> Entry.of(p, clock.instant())).orElse(null);
+    } catch (RuntimeException ex) {
+      LOG.error("reading the stored policy of {} failed: {}", d, ex.getMessage());
+      listener.onStoreError(d, ex);
+      return null;
+    }
+  }
+
+  private void warmStart() {
+    LoadedPolicies loaded;
+    try {
+      loaded = store.loadAll();
+    } catch (RuntimeException ex) {
+      LOG.error("reading the policy store failed; starting with an empty memory: {}",
+          ex.getMessage());
+      return;
+    }
+    for (StoreProblem problem : loaded.problems()) {
+      LOG.warn("policy store: {}", problem);
+    }
+    Instant now = clock.instant();
+    for (CachedPolicy p : loaded.policies()) {
+      if (p.isFresh(now)) {
+        memory.put(p.domain(), Entry.of(p, now));
+      }
+    }
+  }
+
+  private void proactiveTick() {
+    runProactiveRefresh();
+  }
+
+  /**
+   * Starts the proactive refreshes that are due now; the scheduler calls it every tick.
+   *
+   * @return completes when the refreshes started by this call are done
+   */
+  CompletableFuture<Void> runProactiveRefresh() {
+    List<CompletableFuture<Void>> started = new ArrayList<>();
+    if (refreshInterval.isZero()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    try {
+      Instant now = clock.instant();
+      for (Map.Entry<String, Entry> me : memory.asMap().entrySet()) {
+        String d = me.getKey();
+        Entry e = me.getValue();
+        if (!e.freshAt(now) || inFlight.containsKey(d)) {
+          continue;
+        }
+        CachedPolicy cached = e.cached();
+        if (e.failedAt() != null && now.isBefore(e.failedAt().plus(fetchBackoff))) {
+          continue;
+        }
+        if (now.isBefore(refreshDue(d, cached)) || !refreshPermits.tryAcquire()) {
+          continue;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        started.add(done);
+        executor.execute(() -> proactiveRefresh(d, cached)
+            .whenComplete((v, t) -> done.complete(null)));
+      }
+    } catch (RuntimeException ex) {
+      LOG.error("proactive refresh failed unexpectedly", ex);
+    }
+    return CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0]));
+  }
+
+
+  private CompletableFuture<Void> proactiveRefresh(String d, CachedPolicy cached) {
+    Optional<Lease> lease;
+    try {
+      lease = store.tryLease(d, owner, fetchBackoff.plus(Duration.ofMinutes(1)));
+    } catch (RuntimeException ex) {
+      refreshPermits.release();
+      listener.onStoreError(d, ex);
+      return CompletableFuture.completedFuture(null);
+    }
+    if (lease.isEmpty()) {
+      refreshPermits.release();
+      adoptNewerStored(d, cached);
+      return CompletableFuture.completedFuture(null);
+    }
+    return refresh(d, true).handle((r, t) -> {
+      refreshPermits.release();
+      try {
+        store.release(lease.get());
+      } catch (RuntimeException ex) {
+        listener.onStoreError(d, ex);
+      }
+      return null;
+    });
+  }
+
+
+  private void adoptNewerStored(String d, CachedPolicy cached) {
+    try {
+      store.load(d).filter(p -> p.fetchedAt().isAfter(cached.fetchedAt())).ifPresent(p ->
+          memory.asMap().computeIfPresent(d, (k, e) -> Entry.of(p, e.nextIdCheck())));
+    } catch (RuntimeException ex) {
+      listener.onStoreError(d, ex);
+    }
+  }
+
+  /** When a cached policy is due for proactive refresh: spread by a per-domain offset. */
+  private Instant refreshDue(String d, CachedPolicy cached) {
+    long maxAge = cached.policy().maxAge().toMillis();
+    long interval = Math.min(refreshInterval.toMillis(), Math.max(1, maxAge / 2));
+    long spread = interval / 10;
+    long offset = spread == 0 ? 0 : Math.floorMod(d.hashCode() * 0x9E3779B1L, spread);
+    return cached.fetchedAt().plusMillis(interval - spread + offset);
+  }
+
+  private Duration clamp(Duration ttl) {
+    if (ttl.compareTo(minIdCheck) < 0) {
+      return minIdCheck;
+    }
+    return ttl.compareTo(maxIdCheck) > 0 ? maxIdCheck : ttl;
+  }
+
+  private static PolicyState applied(CachedPolicy cached, @Nullable Failure failure) {
+    return new PolicyState.Applied(cached.domain(), cached.id(), cached.policy(),
+        cached.fetchedAt(), Optional.ofNullable(failure));
+  }
+
+  private static PolicyState absent(String d, PolicyState.AbsentReason reason, String detail,
+      @Nullable Failure failure) {
+    return new PolicyState.Absent(d, reason, detail, Optional.ofNullable(failure));
+  }
+
+  private static String normalize(String domain) {
+    return HostName.parse(domain)
+        .orElseThrow(() -> new IllegalArgumentException("not a valid domain name"))
+        .value();
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** Builds a {@link PolicyResolver}. */
+  public static final class Builder {
+    private final PolicyDiscoverer discoverer;
+    private final PolicyStore store;
+    private Clock clock = Clock.systemUTC();
+    private Duration minIdCheck = Duration.ofMinutes(1);
+    private Duration maxIdCheck = Duration.ofHours(1);
+    private Duration fetchBackoff = Duration.ofMinutes(5);
+    private Duration refreshInterval = Duration.ofDays(1);
+    private Duration refreshTick = Duration.ofMinutes(1);
+    private int refreshConcurrency = 4;
+    private int warnAfterFailures = 3;
+    private long maximumDomains = 100_000;
+    private boolean background;
+    private String owner = "mtasts-" + UUID.randomUUID();
+    private ResolverListener listener = ResolverListener.NONE;
+    private @Nullable Executor executor;
+
+    private Builder(PolicyDiscoverer discoverer, PolicyStore store) {
+      this.discoverer = Objects.requireNonNull(discoverer, "discoverer");
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /**
+     * Sets the clock that decides freshness, intervals and back-off.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the bounds of the TXT id re-check interval; within them the record's DNS TTL applies.
+     * Defaults: 1 minute and 1 hour.
+     *
+     * @param min the shortest interval
+     * @param max the longest interval
+     * @return this builder
+     * @throws IllegalArgumentException when {@code min} is negative or above {@code max}
+     */
+    public Builder idCheckInterval(Duration min, Duration max) {
+      if (min.isNegative() || min.compareTo(max) > 0) {
+        throw new IllegalArgumentException("need 0 <= min <= max");
+      }
+      this.minIdCheck = min;
+      this.maxIdCheck = max;
+      return this;
+    }
+
+    /**
+     * Sets how long after a failed fetch no new fetch is made for the same id (RFC 8461 section
+     * 3.3 asks for five minutes or longer). Default: 5 minutes.
+     *
+     * @param backoff the back-off
+     * @return this builder
+     */
+    public Builder fetchBackoff(Duration backoff) {
+      if (backoff.isNegative()) {
+        throw new IllegalArgumentException("backoff must not be negative");
+      }
+      this.fetchBackoff = backoff;
+      return this;
+    }
+
+    /**
+     * Sets how often each cached policy is fetched again in the background (default: once a day;
+     * sooner for a policy whose max_age is shorter than twice the interval). {@link Duration#ZERO}
+     * turns proactive refresh off.
+     *
+     * @param interval the interval
+     * @return this builder
+     */
+    public Builder proactiveRefresh(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("interval must not be negative");
+      }
+      this.refreshInterval = interval;
+      return this;
+    }
+
+    /**
+     * Sets how often the proactive refresh looks for due policies (default: every minute).
+     *
+     * @param tick the period
+     * @return this builder
+     */
+    public Builder proactiveRefreshTick(Duration tick) {
+      this.refreshTick = Objects.requireNonNull(tick, "tick");
+      return this;
+    }
+
+    /**
+     * Sets how many proactive refreshes may run at once (default 4).
+     *
+     * @param n the limit
+     * @return this builder
+     */
+    public Builder refreshConcurrency(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("need at least 1");
+      }
+      this.refreshConcurrency = n;
+      return this;
+    }
+
+    /**
+     * Sets after how many refresh failures in a row a warning is logged (default 3).
+     *
+     * @param n the count
+     * @return this builder
+     */
+    public Builder warnAfterFailures(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("need at least 1");
+      }
+      this.warnAfterFailures = n;
+      return this;
+    }
+
+    /**
+     * Sets how many domains are held in memory (default 100,000). Beyond it the least valuable
+     * entries are evicted, reported through {@link ResolverListener#onEviction}, and read back
+     * from the store when needed again.
+     *
+     * @param n the maximum
+     * @return this builder
+     */
+    public Builder maximumDomains(long n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("need at least 1");
+      }
+      this.maximumDomains = n;
+      return this;
+    }
+
+    /**
+     * Background mode (RFC 8461 Appendix B): a lookup of a domain with nothing fresh in memory
+     * answers "not discovered yet" at once and discovers in the background, so delivery never
+     * waits. Off by default.
+     *
+     * @param background whether to discover in the background
+     * @return this builder
+     */
+    public Builder backgroundDiscovery(boolean background) {
+      this.background = background;
+      return this;
+    }
+
+    /**
+     * Names this MTA for refresh leases in a shared store (default: a random name).
+     *
+     * @param owner the name
+     * @return this builder
+     */
+    public Builder owner(String owner) {
+      this.owner = Objects.requireNonNull(owner, "owner");
+      return this;
+    }
+
+    /**
+     * Sets the listener for lookups, fetches, failures, evictions and policy changes.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(ResolverListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sets the executor for store reads and completions (default: the resolver's own daemon
+     * threads).
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Builds the resolver: reads the store once (warm start) and starts proactive refresh.
+     *
+     * @return the resolver
+     */
+    public PolicyResolver build() {
+      return new PolicyResolver(this);
+    }
+  }
+}

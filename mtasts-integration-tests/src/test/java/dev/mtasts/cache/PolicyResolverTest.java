@@ -1,0 +1,413 @@
+package dev.mtasts.cache;
+
+import dev.mtasts.store.FilePolicyStore;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mtasts.decision.PolicyState;
+import dev.mtasts.discovery.PolicyDiscoverer;
+import dev.mtasts.dns.DnsjavaClient;
+import dev.mtasts.fetch.HttpsPolicyFetcher;
+import dev.mtasts.policy.Mode;
+import dev.mtasts.testkit.LoopbackDnsServer;
+import dev.mtasts.testkit.PolicyHost;
+import dev.mtasts.testkit.SamplePolicies;
+import dev.mtasts.testkit.TestClock;
+import dev.mtasts.testkit.TestCertificateAuthority;
+import dev.mtasts.tlsrpt.ResultType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The RFC 8461 section 5.1 behaviour of {@link PolicyResolver} against real loopback DNS and HTTPS
+ * servers, with time moved by an injected clock.
+ */
+class PolicyResolverTest {
+  private static final String DOMAIN = "cache.example.test";
+  private static final String TXT = "_mta-sts." + DOMAIN;
+  private static final String ENFORCE = "version: STSv1\r\nmode: enforce\r\nmx: mx1.cache.example.test\r\n"
+      + "max_age: 86400\r\n";
+
+  private static TestCertificateAuthority ca;
+  private static LoopbackDnsServer dns;
+  private static PolicyHost host;
+
+  @TempDir Path dir;
+  private TestClock clock;
+  private FilePolicyStore store;
+  private PolicyResolver resolver;
+  private final List<String> events = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void servers() throws Exception {
+    ca = TestCertificateAuthority.create();
+    dns = LoopbackDnsServer.start();
+    host = PolicyHost.start(DOMAIN, ca.issue("mta-sts." + DOMAIN));
+  }
+
+  @AfterAll
+  static void stop() {
+    host.close();
+    dns.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    dns.remove(TXT);
+    dns.clearFaults();
+    dns.resetQueryCounts();
+    host.reset();
+    dns.txt(TXT, "v=STSv1; id=1");
+    host.body(ENFORCE);
+    clock = new TestClock(Instant.parse("2026-11-28T12:00:00Z"));
+    store = FilePolicyStore.open(dir);
+    resolver = newResolver(store);
+  }
+
+  @AfterEach
+  void tearDown() {
+    resolver.close();
+    store.close();
+  }
+
+  private PolicyResolver newResolver(PolicyStore s) {
+    return newResolver(s, Duration.ZERO);
+  }
+
+  private PolicyResolver newResolver(PolicyStore s, Duration proactiveRefresh) {
+    DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false)
+        .timeout(Duration.ofMillis(300)).retries(0).build();
+    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
+        .port(host.port()).deadline(Duration.ofSeconds(10)).build();
+    return PolicyResolver.builder(new PolicyDiscoverer(client, fetcher), s)
+        .clock(clock)
+        .proactiveRefresh(proactiveRefresh)
+        .listener(new ResolverListener() {
+          @Override
+          public void onPolicyChange(String domain, PolicyChange change, CachedPolicy before,
+              CachedPolicy after) {
+            events.add(change.name());
+          }
+
+          @Override
+          public void onRefreshFailure(String domain, dev.mtasts.decision.Failure failure,
+              int consecutive, CachedPolicy cached) {
+            events.add("refresh-failure " + failure.resultType());
+          }
+        })
+        .build();
+  }
+
+  private static PolicyState.Applied applied(Resolution r) {
+    return assertInstanceOf(PolicyState.Applied.class, r.state(), () -> r.toString());
+  }
+
+  @Test
+  void coldLookupFetchesThenServesFromMemoryWithoutIo() {
+    Resolution first = resolver.resolve(DOMAIN);
+    assertEquals(Resolution.Source.FETCHED, first.source());
+    assertEquals(Mode.ENFORCE, applied(first).policy().mode());
+    int queries = dns.queryCount();
+    int gets = host.requestCount();
+
+    Resolution second = resolver.resolve(DOMAIN);
+    assertEquals(Resolution.Source.CACHED, second.source());
+    assertEquals(queries, dns.queryCount(), "no DNS query for a fresh cached policy");
+    assertEquals(gets, host.requestCount(), "no HTTPS fetch for a fresh cached policy");
+  }
+
+  @Test
+  void sameIdIsConfirmedWithoutAFetch() {
+    resolver.resolve(DOMAIN);
+    int gets = host.requestCount();
+    Resolution r = refresh();
+    assertEquals(Resolution.Source.CACHED_ID_CONFIRMED, r.source());
+    assertEquals(gets, host.requestCount(), "same id: no HTTPS fetch");
+    assertEquals(2, dns.queryCount(TXT, "TXT"), "the id was checked again");
+  }
+
+  @Test
+  void newIdFetchesTheNewPolicy() {
+    resolver.resolve(DOMAIN);
+    dns.remove(TXT).txt(TXT, "v=STSv1; id=2");
+    host.body(new String(SamplePolicies.testing(DOMAIN)));
+    PolicyState.Applied state = applied(refresh());
+    assertEquals("2", state.id());
+    assertEquals(Mode.TESTING, state.policy().mode());
+    assertTrue(events.contains("MODE_WEAKENED"), events.toString());
+    assertTrue(events.contains("MX_CHANGED"), events.toString());
+  }
+
+  @Test
+  void strippedTxtRecordKeepsTheCachedPolicy() {
+    resolver.resolve(DOMAIN);
+    dns.remove(TXT);
+    Resolution r = refresh();
+    assertEquals(Resolution.Source.CACHED_DESPITE_FAILURE, r.source());
+    assertEquals(Mode.ENFORCE, applied(r).policy().mode());
+  }
+
+  @Test
+  void dnsFailureKeepsTheCachedPolicy() {
+    resolver.resolve(DOMAIN);
+    dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
+    Resolution r = refresh();
+    assertEquals(Resolution.Source.CACHED_DESPITE_FAILURE, r.source());
+    assertEquals("1", applied(r).id());
+  }
+
+  @Test
+  void policyHostDownWithNewIdKeepsTheCachedPolicyAndReports() {
+    resolver.resolve(DOMAIN);
+    dns.remove(TXT).txt(TXT, "v=STSv1; id=2");
+    host.serverError();
+    Resolution r = refresh();
+    assertEquals(Resolution.Source.CACHED_DESPITE_FAILURE, r.source());
+    PolicyState.Applied state = applied(r);
+    assertEquals("1", state.id(), "the attacker's new id gains nothing");
+    assertEquals(ResultType.STS_POLICY_FETCH_ERROR,
+        state.refreshFailure().orElseThrow().resultType());
+    assertTrue(events.contains("refresh-failure sts-policy-fetch-error"), events.toString());
+  }
+
+  @Test
+  void failedFetchIsNotRepeatedForTheSameIdWithinTheBackoff() {
+    resolver.resolve(DOMAIN);
+    dns.remove(TXT).txt(TXT, "v=STSv1; id=2");
+    host.serverError();
+    refresh();
+    int gets = host.requestCount();
+
+    clock.advance(Duration.ofMinutes(4));
+    host.reset();
+    host.body(ENFORCE.replace("86400", "172800"));
+    Resolution during = refresh();
+    assertEquals(Resolution.Source.CACHED_DESPITE_FAILURE, during.source());
+    assertEquals(0, host.requestCount(), "no fetch within five minutes of the failure");
+
+    clock.advance(Duration.ofMinutes(2));
+    Resolution after = refresh();
+    assertEquals(Resolution.Source.FETCHED, after.source());
+    assertEquals("2", applied(after).id());
+    assertTrue(gets >= 1);
+  }
+
+  @Test
+  void expiredPolicyIsNotAppliedWhenTheRecordIsGone() {
+    resolver.resolve(DOMAIN);
+    dns.remove(TXT);
+    clock.advance(Duration.ofSeconds(86400));
+    Resolution r = resolver.resolve(DOMAIN);
+    assertEquals(Resolution.Source.NO_POLICY, r.source());
+    assertInstanceOf(PolicyState.Absent.class, r.state());
+  }
+
+  @Test
+  void expiredPolicyIsFetchedAgainEvenWithTheSameId() {
+    resolver.resolve(DOMAIN);
+    clock.advance(Duration.ofDays(2));
+    int gets = host.requestCount();
+    Resolution r = resolver.resolve(DOMAIN);
+    assertEquals(Resolution.Source.FETCHED, r.source());
+    assertEquals(gets + 1, host.requestCount());
+    assertEquals(clock.instant(), applied(r).fetchedAt(), "the max_age clock restarts");
+  }
+
+  @Test
+  void nonePolicyReplacesEnforce() {
+    resolver.resolve(DOMAIN);
+    dns.remove(TXT).txt(TXT, "v=STSv1; id=3");
+    host.body(new String(SamplePolicies.none()));
+    Resolution r = refresh();
+    assertEquals(Resolution.Source.FETCHED, r.source());
+    assertEquals(Mode.NONE, applied(r).policy().mode());
+    assertEquals(Mode.NONE, store.load(DOMAIN).orElseThrow().policy().mode(), "stored too");
+  }
+
+  @Test
+  void policyChangedWithoutNewIdIsReported() {
+    resolver.resolve(DOMAIN);
+    host.body(ENFORCE.replace("mx1.", "mx2."));
+    resolver.refreshNowAsync(DOMAIN).join();
+    assertTrue(events.contains("CHANGED_WITHOUT_NEW_ID"), events.toString());
+  }
+
+  @Test
+  void concurrentColdLookupsShareOneQueryAndOneFetch() {
+    List<CompletableFuture<Resolution>> all = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      all.add(resolver.resolveAsync(DOMAIN));
+    }
+    for (CompletableFuture<Resolution> f : all) {
+      assertEquals(Mode.ENFORCE, applied(f.join()).policy().mode());
+    }
+    assertEquals(1, dns.queryCount(TXT, "TXT"), "exactly one TXT query");
+    assertEquals(1, host.requestCount(), "exactly one GET");
+  }
+
+  @Test
+  void restartServesTheStoredPolicyWithoutIo() {
+    resolver.resolve(DOMAIN);
+    resolver.close();
+    store.close();
+    dns.resetQueryCounts();
+    host.reset();
+    dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
+
+    store = FilePolicyStore.open(dir);
+    resolver = newResolver(store);
+    Resolution r = resolver.resolve(DOMAIN);
+    assertEquals(Resolution.Source.CACHED, r.source());
+    assertEquals("1", applied(r).id());
+    assertEquals(0, host.requestCount());
+  }
+
+  @Test
+  void backgroundModeAnswersAtOnceAndDiscoversBehind() {
+    resolver.close();
+    DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false).build();
+    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
+        .port(host.port()).build();
+    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher), store).clock(clock)
+        .proactiveRefresh(Duration.ZERO).backgroundDiscovery(true).build();
+    Resolution first = resolver.resolve(DOMAIN);
+    assertEquals(Resolution.Source.NOT_YET_DISCOVERED, first.source());
+    Resolution later = resolver.recheckAsync(DOMAIN).thenCompose(s -> resolver.resolveAsync(DOMAIN))
+        .join();
+    assertEquals(Resolution.Source.CACHED, later.source());
+  }
+
+  @Test
+  void noPolicyAndTemporaryFailureWithoutCacheAreTold() {
+    dns.remove(TXT);
+    assertEquals(Resolution.Source.NO_POLICY, resolver.resolve(DOMAIN).source());
+    dns.txt(TXT, "v=STSv1; id=1").fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
+    assertEquals(Resolution.Source.TEMPORARY_FAILURE, resolver.resolve(DOMAIN).source());
+    dns.clearFaults();
+    host.notFound();
+    Resolution r = resolver.resolve(DOMAIN);
+    assertEquals(Resolution.Source.POLICY_FAILURE, r.source());
+    assertEquals(ResultType.STS_POLICY_FETCH_ERROR, assertInstanceOf(PolicyState.Absent.class,
+        r.state()).failure().orElseThrow().resultType());
+  }
+
+  @Test
+  void storeThatFailsToWriteDoesNotLoseTheNewPolicy() {
+    resolver.close();
+    store.close();
+    PolicyStore broken = new PolicyStore() {
+      @Override
+      public java.util.Optional<CachedPolicy> load(String domain) {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public LoadedPolicies loadAll() {
+        return new LoadedPolicies(List.of(), List.of());
+      }
+
+      @Override
+      public boolean save(CachedPolicy policy) {
+        throw new PolicyStoreException(PolicyStoreException.Reason.IO, policy.domain(), "test",
+            "disk full", null);
+      }
+
+      @Override
+      public boolean delete(String domain) {
+        return false;
+      }
+
+      @Override
+      public java.util.Optional<Lease> tryLease(String domain, String owner, Duration ttl) {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public boolean release(Lease lease) {
+        return false;
+      }
+
+      @Override
+      public void close() {}
+    };
+    store = FilePolicyStore.open(dir.resolve("unused"));
+    resolver = newResolver(broken);
+    Resolution r = resolver.resolve(DOMAIN);
+    assertEquals(Resolution.Source.FETCHED, r.source());
+    assertEquals(Resolution.Source.CACHED, resolver.resolve(DOMAIN).source());
+  }
+
+  @Test
+  void proactiveRefreshFetchesADuePolicyAndRestartsItsClock() {
+    resolver.close();
+    resolver = newResolver(store, Duration.ofDays(1));
+    resolver.resolve(DOMAIN);
+    int gets = host.requestCount();
+    resolver.runProactiveRefresh().join();
+    assertEquals(gets, host.requestCount(), "nothing is due right after a fetch");
+
+    clock.advance(Duration.ofHours(13)); // max_age 1 day: due after about half of it
+    resolver.runProactiveRefresh().join();
+    assertEquals(gets + 1, host.requestCount(), "one fetch, whatever the TXT id");
+    Resolution r = resolver.resolve(DOMAIN);
+    assertEquals(Resolution.Source.CACHED, r.source());
+    assertEquals(clock.instant(), applied(r).fetchedAt(), "the max_age clock restarted");
+  }
+
+  @Test
+  void proactiveRefreshIsLeftToTheMtaHoldingTheLease() {
+    resolver.close();
+    resolver = newResolver(store, Duration.ofDays(1));
+    resolver.resolve(DOMAIN);
+    assertTrue(store.tryLease(DOMAIN, "another-mta", Duration.ofHours(1)).isPresent());
+    clock.advance(Duration.ofHours(13));
+    int gets = host.requestCount();
+    resolver.runProactiveRefresh().join();
+    assertEquals(gets, host.requestCount(), "another MTA of the fleet refreshes this domain");
+  }
+
+  @Test
+  void evictionIsReportedAndTheStoredPolicyServesTheNextLookup() {
+    resolver.close();
+    List<String> evicted = new CopyOnWriteArrayList<>();
+    DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false).build();
+    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
+        .port(host.port()).build();
+    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher), store).clock(clock)
+        .proactiveRefresh(Duration.ZERO).maximumDomains(1)
+        .listener(new ResolverListener() {
+          @Override
+          public void onEviction(String domain, boolean fresh) {
+            evicted.add(domain + (fresh ? " fresh" : " stale"));
+          }
+        }).build();
+    resolver.resolve(DOMAIN);
+    dns.remove("_mta-sts.other.example.test").txt("_mta-sts.other.example.test", "v=STSv1; id=1");
+    resolver.resolve("other.example.test"); // no policy host: a policy failure, but an entry
+    resolver.resolve("third.example.test");
+    assertTrue(resolver.size() <= 1, "bounded: " + resolver.size());
+    assertTrue(evicted.contains(DOMAIN + " fresh"), evicted.toString());
+
+    int gets = host.requestCount();
+    dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
+    Resolution back = resolver.resolve(DOMAIN);
+    assertEquals(Mode.ENFORCE, applied(back).policy().mode(), "read back from the store");
+    assertEquals(gets, host.requestCount());
+  }
+
+  private Resolution refresh() {
+    return resolver.checkIdAsync(DOMAIN).join();
+  }
+}
