@@ -13,6 +13,7 @@ module dev.mtasts.core {
   requires org.slf4j;
   requires com.fasterxml.jackson.core;
 
+  exports dev.mtasts.result;
   exports dev.mtasts.policy;
   exports dev.mtasts.dns;
   exports dev.mtasts.fetch;

@@ -1,6 +1,6 @@
 package dev.mtasts.benchmarks;
 
-import dev.mtasts.decision.Failure;
+import dev.mtasts.result.Failure;
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.PolicyLookup;
 import dev.mtasts.decision.PolicySource;
@@ -11,7 +11,7 @@ import dev.mtasts.decision.VerdictEvent;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import dev.mtasts.tlsrpt.TlsRptCollector;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package dev.mtasts.cache;
 
-import dev.mtasts.decision.Failure;
+import dev.mtasts.result.Failure;
 
 /**
  * Observes a {@link PolicyResolver}: lookups, fetches, failures, evictions and policy changes, so an

@@ -1,5 +1,6 @@
 package dev.mtasts.decision;
 
+import dev.mtasts.result.Failure;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,11 +1,12 @@
 package dev.mtasts.decision;
 
+import dev.mtasts.result.Failure;
 import dev.mtasts.internal.Text;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.Policy;
 import dev.mtasts.tls.CertificateCheck;
 import dev.mtasts.tls.CertificateVerifier;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;

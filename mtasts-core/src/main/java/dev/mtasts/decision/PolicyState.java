@@ -1,7 +1,8 @@
 package dev.mtasts.decision;
 
+import dev.mtasts.result.Failure;
 import dev.mtasts.policy.Policy;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.mtasts.decision;
 
+import dev.mtasts.result.Failure;
 import java.util.Objects;
 
 /** What an MTA does with an MX host after the TLS handshake (RFC 8461 section 5). */

@@ -4,7 +4,7 @@ import dev.mtasts.dns.DnsResult;
 import dev.mtasts.policy.Policy;
 import dev.mtasts.policy.Problem;
 import dev.mtasts.policy.StsRecord;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -2,7 +2,7 @@ package dev.mtasts.fetch;
 
 import dev.mtasts.internal.DnsIds;
 import dev.mtasts.internal.Text;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;

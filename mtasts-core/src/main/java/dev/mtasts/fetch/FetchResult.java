@@ -2,7 +2,7 @@ package dev.mtasts.fetch;
 
 import dev.mtasts.policy.Policy;
 import dev.mtasts.policy.Problem;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

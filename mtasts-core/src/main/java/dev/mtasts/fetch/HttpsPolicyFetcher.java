@@ -5,7 +5,7 @@ import dev.mtasts.policy.HostName;
 import dev.mtasts.policy.ParseResult;
 import dev.mtasts.policy.Policy;
 import dev.mtasts.policy.Problem;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URISyntaxException;

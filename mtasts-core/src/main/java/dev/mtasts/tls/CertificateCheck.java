@@ -1,6 +1,6 @@
 package dev.mtasts.tls;
 
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.util.Objects;
 
 /** The outcome of checking an MX host's TLS session against RFC 8461 section 4.2. */

@@ -3,7 +3,7 @@ package dev.mtasts.tls;
 import dev.mtasts.internal.DnsIds;
 import dev.mtasts.internal.HostNames;
 import dev.mtasts.internal.Text;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;

@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.result.ResultType;
 import dev.mtasts.internal.Ip;
 import java.net.InetAddress;
 import java.util.Objects;

@@ -1,6 +1,7 @@
 package dev.mtasts.tlsrpt;
 
-import dev.mtasts.decision.Failure;
+import dev.mtasts.result.ResultType;
+import dev.mtasts.result.Failure;
 import dev.mtasts.decision.PolicyLookup;
 import dev.mtasts.decision.PolicyState;
 import dev.mtasts.decision.SessionDetails;

@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.result.ResultType;
 import dev.mtasts.internal.TlsRptJson;
 import java.net.URI;
 import java.time.Instant;

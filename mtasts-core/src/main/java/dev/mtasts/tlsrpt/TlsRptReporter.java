@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.result.ResultType;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;

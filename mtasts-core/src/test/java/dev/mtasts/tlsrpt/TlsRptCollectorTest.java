@@ -1,10 +1,11 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.result.ResultType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mtasts.decision.Failure;
+import dev.mtasts.result.Failure;
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.PolicySource;
 import dev.mtasts.decision.PolicyState;

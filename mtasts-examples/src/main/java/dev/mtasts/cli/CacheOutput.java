@@ -3,7 +3,7 @@ package dev.mtasts.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.mtasts.cache.CachedPolicy;
 import dev.mtasts.cache.Resolution;
-import dev.mtasts.decision.Failure;
+import dev.mtasts.result.Failure;
 import dev.mtasts.decision.PolicyState;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;

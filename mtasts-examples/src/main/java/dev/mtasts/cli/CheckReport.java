@@ -2,7 +2,7 @@ package dev.mtasts.cli;
 
 import dev.mtasts.policy.Policy;
 import dev.mtasts.policy.Problem;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import dev.mtasts.tlsrpt.TlsRptRecord;
 import java.net.URI;
 import java.util.List;

@@ -15,7 +15,7 @@ import dev.mtasts.testkit.PolicyHost;
 import dev.mtasts.testkit.SamplePolicies;
 import dev.mtasts.testkit.TestClock;
 import dev.mtasts.testkit.TestCertificateAuthority;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,7 +102,7 @@ class PolicyResolverTest {
           }
 
           @Override
-          public void onRefreshFailure(String domain, dev.mtasts.decision.Failure failure,
+          public void onRefreshFailure(String domain, dev.mtasts.result.Failure failure,
               int consecutive, CachedPolicy cached) {
             events.add("refresh-failure " + failure.resultType());
           }

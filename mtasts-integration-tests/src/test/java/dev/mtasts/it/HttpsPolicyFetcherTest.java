@@ -15,7 +15,7 @@ import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;
 import dev.mtasts.policy.Problem;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;

@@ -15,7 +15,7 @@ import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.Verdict;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.tls.CertificateVerifier;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,11 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.mtasts.decision.Failure;
+import dev.mtasts.result.Failure;
 import dev.mtasts.decision.Verdict;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.tls.CertificateVerifier;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

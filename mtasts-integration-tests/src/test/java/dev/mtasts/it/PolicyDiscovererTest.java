@@ -19,7 +19,7 @@ import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Problem;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -29,7 +29,7 @@ import dev.mtasts.tlsrpt.FileTlsRptStore;
 import dev.mtasts.tlsrpt.HttpsReportSender;
 import dev.mtasts.tlsrpt.PolicyResult;
 import dev.mtasts.tlsrpt.PolicyType;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import dev.mtasts.tlsrpt.TlsRptCollector;
 import dev.mtasts.tlsrpt.TlsRptDiscoverer;
 import dev.mtasts.tlsrpt.TlsRptReport;

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mtasts.decision.Failure;
+import dev.mtasts.result.Failure;
 import dev.mtasts.decision.Verdict;
 import dev.mtasts.testkit.SmtpServer;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

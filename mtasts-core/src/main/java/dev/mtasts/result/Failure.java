@@ -1,6 +1,5 @@
-package dev.mtasts.decision;
+package dev.mtasts.result;
 
-import dev.mtasts.tlsrpt.ResultType;
 import java.util.Objects;
 
 /**

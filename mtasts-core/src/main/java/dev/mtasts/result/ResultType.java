@@ -1,4 +1,4 @@
-package dev.mtasts.tlsrpt;
+package dev.mtasts.result;
 
 import java.util.Optional;
 
