@@ -4,7 +4,6 @@ import dev.mtasts.result.Failure;
 import dev.mtasts.internal.Text;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.Policy;
-import dev.mtasts.tls.CertificateCheck;
 import dev.mtasts.tls.CertificateVerifier;
 import dev.mtasts.result.ResultType;
 import java.security.cert.X509Certificate;
@@ -160,7 +159,7 @@ public final class PolicyLookup {
    * @return the verdict
    */
   public Verdict mxNotPermitted(String mxHost, SessionDetails details) {
-    return decide(mxHost, Dane.NOT_USED, details, Optional.empty(), CertificateCheck.Passed::new);
+    return decide(mxHost, Dane.NOT_USED, details, Optional.empty(), Optional::empty);
   }
 
   /**
@@ -251,7 +250,7 @@ public final class PolicyLookup {
   public Verdict starttlsNotSupported(String mxHost, SessionDetails details) {
     Failure failure = new Failure(ResultType.STARTTLS_NOT_SUPPORTED, "starttls-not-supported",
         "the host did not offer STARTTLS");
-    return decide(mxHost, Dane.NOT_USED, details, Optional.of(failure), () -> toCheck(failure));
+    return decide(mxHost, Dane.NOT_USED, details, Optional.of(failure), () -> Optional.of(failure));
   }
 
   /**
@@ -277,7 +276,7 @@ public final class PolicyLookup {
   public Verdict handshakeFailed(String mxHost, String reason, SessionDetails details) {
     Failure failure = new Failure(ResultType.VALIDATION_FAILURE, "tls-handshake-failed",
         "the TLS handshake failed: " + Text.quote(reason));
-    return decide(mxHost, Dane.NOT_USED, details, Optional.of(failure), () -> toCheck(failure));
+    return decide(mxHost, Dane.NOT_USED, details, Optional.of(failure), () -> Optional.of(failure));
   }
 
   /**
@@ -319,7 +318,7 @@ public final class PolicyLookup {
   }
 
   private Verdict decide(String mxHost, Dane dane, SessionDetails details,
-      Optional<Failure> knownFailure, java.util.function.Supplier<CertificateCheck> check) {
+      Optional<Failure> knownFailure, java.util.function.Supplier<Optional<Failure>> check) {
     Objects.requireNonNull(details, "details");
     Verdict verdict;
     Optional<Failure> seen;
@@ -333,9 +332,8 @@ public final class PolicyLookup {
       seen = knownFailure;
     } else {
       Optional<Failure> failure = mxMismatch(mxHost);
-      if (failure.isEmpty() && check.get() instanceof CertificateCheck.Failed failed) {
-        failure = Optional.of(
-            new Failure(failed.resultType(), failed.failureReasonCode(), failed.detail()));
+      if (failure.isEmpty()) {
+        failure = check.get();
       }
       seen = failure;
       if (failure.isEmpty()) {
@@ -354,10 +352,6 @@ public final class PolicyLookup {
     return verdict;
   }
 
-  private static CertificateCheck toCheck(Failure failure) {
-    return new CertificateCheck.Failed(failure.resultType(), failure.failureReasonCode(),
-        failure.detail());
-  }
 
   @Override
   public String toString() {

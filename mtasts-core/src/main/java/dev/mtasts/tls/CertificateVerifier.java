@@ -3,6 +3,7 @@ package dev.mtasts.tls;
 import dev.mtasts.internal.DnsIds;
 import dev.mtasts.internal.HostNames;
 import dev.mtasts.internal.Text;
+import dev.mtasts.result.Failure;
 import dev.mtasts.result.ResultType;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -36,6 +37,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -83,7 +85,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * CertificateVerifier verifier = CertificateVerifier.builder().build(); // the JDK's trusted roots
- * CertificateCheck check = verifier.verify("mx1.example.com", sslSession);
+ * Optional<Failure> failure = verifier.verify("mx1.example.com", sslSession); // empty: it passed
  * }</pre>
  */
 public final class CertificateVerifier {
@@ -129,21 +131,21 @@ public final class CertificateVerifier {
    *
    * @param mxHost the MX host name the session was opened to
    * @param session the session
-   * @return the outcome
+   * @return the failure, or empty when the host passes
    */
-  public CertificateCheck verify(String mxHost, SSLSession session) {
+  public Optional<Failure> verify(String mxHost, SSLSession session) {
     Certificate[] peer;
     try {
       peer = session.getPeerCertificates();
     } catch (SSLPeerUnverifiedException e) {
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "no-certificate",
-          "the server presented no certificate");
+      return Optional.of(new Failure(ResultType.CERTIFICATE_NOT_TRUSTED, "no-certificate",
+          "the server presented no certificate"));
     }
     List<X509Certificate> chain = new ArrayList<>(peer.length);
     for (Certificate c : peer) {
       if (!(c instanceof X509Certificate x509)) {
-        return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "not-x509",
-            "the server presented a certificate that is not X.509");
+        return Optional.of(new Failure(ResultType.CERTIFICATE_NOT_TRUSTED, "not-x509",
+            "the server presented a certificate that is not X.509"));
       }
       chain.add(x509);
     }
@@ -156,43 +158,47 @@ public final class CertificateVerifier {
    * @param mxHost the MX host name the session was opened to (any case, trailing dot allowed)
    * @param chain the peer's chain, leaf first
    * @param protocol the negotiated protocol, as {@link SSLSession#getProtocol()} names it
-   * @return the outcome
+   * @return the failure, or empty when the host passes
    */
-  public CertificateCheck verify(String mxHost, List<X509Certificate> chain, String protocol) {
+  public Optional<Failure> verify(String mxHost, List<X509Certificate> chain, String protocol) {
+    return Optional.ofNullable(check(mxHost, chain, protocol));
+  }
+
+  private @Nullable Failure check(String mxHost, List<X509Certificate> chain, String protocol) {
     if (!ACCEPTED_PROTOCOLS.contains(protocol)) {
-      return new CertificateCheck.Failed(ResultType.VALIDATION_FAILURE, "tls-version",
+      return new Failure(ResultType.VALIDATION_FAILURE, "tls-version",
           "negotiated " + Text.quote(protocol) + "; MTA-STS requires TLS 1.2 or newer");
     }
     if (chain.isEmpty()) {
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "no-certificate",
+      return new Failure(ResultType.CERTIFICATE_NOT_TRUSTED, "no-certificate",
           "the server presented no certificate");
     }
     // The chain is checked before the names, and trust before dates: PKIX reports an unknown issuer
     // before it looks at validity, so an expired certificate from an unknown or self-signed issuer
     // counts as not trusted, which is what is wrong with it.
-    CertificateCheck trust = checkPath(chain, Date.from(clock.instant()));
+    Failure trust = checkPath(chain, Date.from(clock.instant()));
     if (trust != null) {
       return trust;
     }
     X509Certificate leaf = chain.get(0);
-    CertificateCheck purpose = checkPurpose(leaf);
+    Failure purpose = checkPurpose(leaf);
     if (purpose != null) {
       return purpose;
     }
     String host = HostNames.normalize(mxHost);
     List<String> names = DnsIds.dnsNames(leaf);
     if (names.isEmpty()) {
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_HOST_MISMATCH, "no-dns-name",
+      return new Failure(ResultType.CERTIFICATE_HOST_MISMATCH, "no-dns-name",
           "the certificate has no subjectAltName DNS name (a subject CN does not count)");
     }
     if (host != null) {
       for (String name : names) {
         if (DnsIds.matches(name, host)) {
-          return new CertificateCheck.Passed();
+          return null;
         }
       }
     }
-    return new CertificateCheck.Failed(ResultType.CERTIFICATE_HOST_MISMATCH, "host-mismatch",
+    return new Failure(ResultType.CERTIFICATE_HOST_MISMATCH, "host-mismatch",
         "the certificate names " + describe(names) + ", not " + Text.quote(mxHost));
   }
 
@@ -204,7 +210,7 @@ public final class CertificateVerifier {
    *
    * @return the failure, or {@code null} when the chain is valid at {@code now}
    */
-  private @Nullable CertificateCheck checkPath(List<X509Certificate> chain, Date now) {
+  private @Nullable Failure checkPath(List<X509Certificate> chain, Date now) {
     ChainKey key = validated == null ? null : ChainKey.of(chain);
     if (key != null) {
       Window window = validated.get(key);
@@ -212,16 +218,16 @@ public final class CertificateVerifier {
         return null;
       }
     }
-    CertificateCheck failure = validate(chain, now);
+    Failure failure = validate(chain, now);
     if (failure == null && key != null) {
       remember(key, window(chain));
     }
     return failure;
   }
 
-  private @Nullable CertificateCheck validate(List<X509Certificate> chain, Date now) {
-    CertificateCheck failure = checkPath(chain, now, revocation);
-    if (failure instanceof CertificateCheck.Failed f && revocation
+  private @Nullable Failure validate(List<X509Certificate> chain, Date now) {
+    Failure f = checkPath(chain, now, revocation);
+    if (f != null && revocation
         && f.resultType() == ResultType.CERTIFICATE_NOT_TRUSTED
         && !f.failureReasonCode().equals("certificate-revoked")
         && !f.failureReasonCode().equals("revocation-status-unknown")
@@ -229,14 +235,14 @@ public final class CertificateVerifier {
       // Valid without the revocation check, so that check failed. The JDK does not always say so:
       // when OCSP fails and the CRL fallback finds nothing either, it throws the OCSP failure,
       // e.g. "Certificate does not specify OCSP responder", with an unspecific reason.
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED,
+      return new Failure(ResultType.CERTIFICATE_NOT_TRUSTED,
           "revocation-status-unknown", "the revocation status of the chain could not be determined"
               + " (revocation checking fails closed): " + f.detail());
     }
-    return failure;
+    return f;
   }
 
-  private @Nullable CertificateCheck checkPath(List<X509Certificate> chain, Date now,
+  private @Nullable Failure checkPath(List<X509Certificate> chain, Date now,
       boolean revocation) {
     List<X509Certificate> path = orderedPath(chain);
     if (path == null) {
@@ -256,22 +262,22 @@ public final class CertificateVerifier {
       CertPathValidatorException.Reason reason = e.getReason();
       int index = e.getIndex() >= 0 && e.getIndex() < path.size() ? e.getIndex() : 0;
       if (reason == BasicReason.EXPIRED || reason == BasicReason.NOT_YET_VALID) {
-        CertificateCheck dates = checkDates(path.get(index), index, now);
+        Failure dates = checkDates(path.get(index), index, now);
         if (dates != null) {
           return dates;
         }
       }
-      CertificateCheck revoked = revocationFailure(e, path);
+      Failure revoked = revocationFailure(e, path);
       if (revoked != null) {
         return revoked;
       }
       if (reason == PKIXReason.NO_TRUST_ANCHOR) {
         return noTrustAnchor(path);
       }
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "chain-invalid",
+      return new Failure(ResultType.CERTIFICATE_NOT_TRUSTED, "chain-invalid",
           "the chain does not validate: " + Text.quote(String.valueOf(e.getMessage())));
     } catch (GeneralSecurityException e) {
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "chain-invalid",
+      return new Failure(ResultType.CERTIFICATE_NOT_TRUSTED, "chain-invalid",
           "the chain could not be validated: " + Text.quote(String.valueOf(e.getMessage())));
     }
   }
@@ -382,7 +388,7 @@ public final class CertificateVerifier {
   }
 
   /** Finds a path through the certificates of a chain that is not in issuer order. */
-  private @Nullable CertificateCheck build(List<X509Certificate> chain, Date now,
+  private @Nullable Failure build(List<X509Certificate> chain, Date now,
       boolean revocation) {
     X509Certificate leaf = chain.get(0);
     try {
@@ -399,14 +405,14 @@ public final class CertificateVerifier {
     } catch (GeneralSecurityException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof CertPathValidatorException v) {
-          CertificateCheck revoked = revocationFailure(v, chain);
+          Failure revoked = revocationFailure(v, chain);
           if (revoked != null) {
             return revoked;
           }
         }
       }
       // The builder does not say why no path was found; the leaf's own dates are the likely cause.
-      CertificateCheck dates = checkDates(leaf, 0, now);
+      Failure dates = checkDates(leaf, 0, now);
       return dates != null ? dates : noTrustAnchor(chain);
     }
   }
@@ -425,15 +431,15 @@ public final class CertificateVerifier {
     }
   }
 
-  private static @Nullable CertificateCheck revocationFailure(CertPathValidatorException e,
+  private static @Nullable Failure revocationFailure(CertPathValidatorException e,
       List<X509Certificate> path) {
     int index = e.getIndex() >= 0 && e.getIndex() < path.size() ? e.getIndex() : 0;
     if (e.getReason() == BasicReason.REVOKED) {
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED,
+      return new Failure(ResultType.CERTIFICATE_NOT_TRUSTED,
           "certificate-revoked", describe(path.get(index), index) + " is revoked");
     }
     if (e.getReason() == BasicReason.UNDETERMINED_REVOCATION_STATUS) {
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED,
+      return new Failure(ResultType.CERTIFICATE_NOT_TRUSTED,
           "revocation-status-unknown", "the revocation status of " + describe(path.get(index), index)
               + " could not be determined (revocation checking fails closed): "
               + Text.quote(String.valueOf(e.getMessage())));
@@ -441,13 +447,13 @@ public final class CertificateVerifier {
     return null;
   }
 
-  private static @Nullable CertificateCheck checkDates(X509Certificate cert, int index, Date now) {
+  private static @Nullable Failure checkDates(X509Certificate cert, int index, Date now) {
     if (now.after(cert.getNotAfter())) {
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_EXPIRED, "certificate-expired",
+      return new Failure(ResultType.CERTIFICATE_EXPIRED, "certificate-expired",
           describe(cert, index) + " expired at " + cert.getNotAfter().toInstant());
     }
     if (now.before(cert.getNotBefore())) {
-      return new CertificateCheck.Failed(ResultType.VALIDATION_FAILURE,
+      return new Failure(ResultType.VALIDATION_FAILURE,
           "certificate-not-yet-valid",
           describe(cert, index) + " is not valid before " + cert.getNotBefore().toInstant());
     }
@@ -459,29 +465,29 @@ public final class CertificateVerifier {
    * server authentication; this verifier replaces that trust manager inside the handshake, so it
    * must refuse it too. PKIX path validation alone does not look at the extended key usage.
    */
-  private static @Nullable CertificateCheck checkPurpose(X509Certificate leaf) {
+  private static @Nullable Failure checkPurpose(X509Certificate leaf) {
     List<String> purposes;
     try {
       purposes = leaf.getExtendedKeyUsage();
     } catch (CertificateParsingException e) {
-      return new CertificateCheck.Failed(ResultType.VALIDATION_FAILURE, "certificate-purpose",
+      return new Failure(ResultType.VALIDATION_FAILURE, "certificate-purpose",
           "the extended key usage of the certificate cannot be parsed");
     }
     if (purposes == null || purposes.contains(SERVER_AUTH) || purposes.contains(ANY_PURPOSE)) {
       return null;
     }
-    return new CertificateCheck.Failed(ResultType.VALIDATION_FAILURE, "certificate-purpose",
+    return new Failure(ResultType.VALIDATION_FAILURE, "certificate-purpose",
         "the certificate is not for TLS server authentication (its extended key usage leaves out "
             + SERVER_AUTH + ")");
   }
 
-  private static CertificateCheck noTrustAnchor(List<X509Certificate> path) {
+  private static Failure noTrustAnchor(List<X509Certificate> path) {
     X509Certificate last = path.get(path.size() - 1);
     if (path.size() == 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
-      return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "self-signed",
+      return new Failure(ResultType.CERTIFICATE_NOT_TRUSTED, "self-signed",
           "the certificate is self-signed and not trusted");
     }
-    return new CertificateCheck.Failed(ResultType.CERTIFICATE_NOT_TRUSTED, "no-trust-anchor",
+    return new Failure(ResultType.CERTIFICATE_NOT_TRUSTED, "no-trust-anchor",
         "the chain does not lead to a trusted root (unknown issuer "
             + Text.quote(last.getIssuerX500Principal().getName())
             + ", or an intermediate certificate is missing)");
