@@ -61,13 +61,13 @@ public class CachedLookupBenchmark {
     DnsjavaClient dns = DnsjavaClient.builder()
         .server(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)).build();
     PolicyDiscoverer discoverer = new PolicyDiscoverer(dns, HttpsPolicyFetcher.create());
-    resolver = PolicyResolver.builder(discoverer, MemoryStore.withPolicies(DOMAINS, now))
+    resolver = PolicyResolver.builder(discoverer).store(MemoryStore.withPolicies(DOMAINS, now))
         .clock(clock).proactiveRefresh(Duration.ZERO)
         .idCheckInterval(Duration.ofHours(1), Duration.ofHours(1)).build();
     domains = new String[DOMAINS];
     for (int i = 0; i < DOMAINS; i++) {
       domains[i] = MemoryStore.domain(i);
-      if (resolver.resolve(domains[i]).source() != Resolution.Source.CACHED) {
+      if (resolver.lookup(domains[i]).source() != Resolution.Source.CACHED) {
         throw new IllegalStateException("not a cache hit: " + domains[i]);
       }
     }
@@ -83,6 +83,6 @@ public class CachedLookupBenchmark {
   public CompletableFuture<Resolution> cachedLookup(Cursor c) {
     int i = c.i;
     c.i = i + 1 == DOMAINS ? 0 : i + 1;
-    return resolver.resolveAsync(domains[i]);
+    return resolver.lookupAsync(domains[i]);
   }
 }

@@ -72,7 +72,7 @@ public class PolicyHeapBenchmark {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long before = used(memory);
     MemoryStore store = MemoryStore.withPolicies(POLICIES, clock.instant());
-    PolicyResolver resolver = PolicyResolver.builder(discoverer, store).clock(clock)
+    PolicyResolver resolver = PolicyResolver.builder(discoverer).store(store).clock(clock)
         .proactiveRefresh(Duration.ZERO).maximumDomains(POLICIES).build();
     if (resolver.size() != POLICIES) {
       throw new IllegalStateException("resolver holds " + resolver.size());

@@ -12,6 +12,7 @@ import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;
 import dev.mtasts.result.ResultType;
+import dev.mtasts.testkit.FixedPolicySource;
 import dev.mtasts.tlsrpt.TlsRptCollector;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -63,18 +64,7 @@ public class RecordOutcomeBenchmark {
         List.of(MxPattern.of("mx1.example.com"), MxPattern.of("*.backup.example.com")));
     PolicyState state = new PolicyState.Applied("example.com", "20260101", policy, Instant.now(),
         Optional.empty());
-    PolicySource source = new PolicySource() {
-      @Override
-      public CompletableFuture<PolicyState> currentAsync(String domain) {
-        return CompletableFuture.completedFuture(state);
-      }
-
-      @Override
-      public CompletableFuture<PolicyState> recheckAsync(String domain) {
-        return currentAsync(domain);
-      }
-    };
-    PolicyLookup lookup = MtaSts.builder().policySource(source).build().lookup("example.com");
+    PolicyLookup lookup = MtaSts.builder().policySource(FixedPolicySource.of(state)).build().lookup("example.com");
     success = new VerdictEvent(lookup, "mx1.example.com", SessionDetails.NONE,
         new Verdict.Deliver(), Optional.empty());
     Failure f = new Failure(ResultType.STARTTLS_NOT_SUPPORTED, "starttls-not-supported",

@@ -8,6 +8,7 @@ import dev.mtasts.decision.Verdict;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;
+import dev.mtasts.testkit.FixedPolicySource;
 import dev.mtasts.testkit.IssuedCertificate;
 import dev.mtasts.testkit.TestCertificateAuthority;
 import dev.mtasts.tls.CertificateVerifier;
@@ -101,22 +102,8 @@ public class VerifyBenchmark {
         List.of(MxPattern.of(MX), MxPattern.of("*.backup." + DOMAIN)));
     PolicyState state =
         new PolicyState.Applied(DOMAIN, "20260101", policy, Instant.now(), Optional.empty());
-    PolicySource cached = new PolicySource() {
-      @Override
-      public CompletableFuture<PolicyState> currentAsync(String domain) {
-        return CompletableFuture.completedFuture(state);
-      }
-
-      @Override
-      public CompletableFuture<PolicyState> recheckAsync(String domain) {
-        return currentAsync(domain);
-      }
-    };
-    MtaSts mtaSts = MtaSts.builder()
-        .policySource(cached)
-        .certificateVerifier(CertificateVerifier.builder().trustStore(ca.trustStore())
-            .validationCacheSize(validationCache).build())
-        .build();
+    MtaSts mtaSts = MtaSts.builder().policySource(FixedPolicySource.of(state))
+        .trustStore(ca.trustStore()).certificateValidationCache(validationCache).build();
     lookup = mtaSts.lookup(DOMAIN);
     decode();
     Verdict first = lookup.verify(MX, fresh, "TLSv1.3");

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.mtasts.result.Failure;
+import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.PolicySource;
 import dev.mtasts.decision.PolicyState;
 import dev.mtasts.discovery.PolicyDiscoverer;
@@ -63,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Build one per MTA and {@link #close()} it on shutdown; the store stays open (it
  * belongs to the caller).
  */
-public final class PolicyResolver implements PolicySource, AutoCloseable {
+public final class PolicyResolver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyResolver.class);
 
   private final PolicyDiscoverer discoverer;
@@ -217,20 +218,39 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
       this.scheduler = null;
     } else {
       this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("mtasts-refresh"));
-      long tick = Math.max(1, Math.min(60_000, b.refreshTick.toMillis()));
+      long tick = 60_000; // how often due refreshes are looked for
       scheduler.scheduleWithFixedDelay(this::proactiveTick, tick, tick, TimeUnit.MILLISECONDS);
     }
   }
 
   /**
-   * Starts a builder.
+   * Starts a builder. {@link MtaSts#builder()} builds a resolver itself; build one directly only for
+   * tools that show or repair the cache.
    *
    * @param discoverer discovers policies (its DNS client and fetcher are the resolver's I/O)
-   * @param store where policies survive restarts
    * @return a new builder
    */
-  public static Builder builder(PolicyDiscoverer discoverer, PolicyStore store) {
-    return new Builder(discoverer, store);
+  public static Builder builder(PolicyDiscoverer discoverer) {
+    return new Builder(discoverer);
+  }
+
+  /**
+   * Returns this resolver as the policy source of a facade.
+   *
+   * @return a view whose lookups are {@link #lookupAsync(String)} and {@link #recheckAsync(String)}
+   */
+  public PolicySource asPolicySource() {
+    return new PolicySource() {
+      @Override
+      public CompletableFuture<PolicyState> lookupAsync(String domain) {
+        return PolicyResolver.this.lookupAsync(domain).thenApply(Resolution::state);
+      }
+
+      @Override
+      public CompletableFuture<PolicyState> recheckAsync(String domain) {
+        return PolicyResolver.this.recheckAsync(domain).thenApply(Resolution::state);
+      }
+    };
   }
 
   /**
@@ -240,7 +260,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
    * @return the resolution; the future completes normally for every DNS, HTTPS and store outcome
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
-  public CompletableFuture<Resolution> resolveAsync(String domain) {
+  public CompletableFuture<Resolution> lookupAsync(String domain) {
     // Keys are normalised names, so a hit on the name as given needs no normalising (the usual
     // case: MTAs pass lower-case A-labels); anything else is normalised and looked up again.
     Entry e = memory.getIfPresent(domain);
@@ -267,38 +287,25 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   }
 
   /**
-   * Blocking form of {@link #resolveAsync(String)}.
+   * Blocking form of {@link #lookupAsync(String)}.
    *
    * @param domain the policy domain
    * @return the resolution
    */
-  public Resolution resolve(String domain) {
-    return join(resolveAsync(domain));
-  }
-
-  @Override
-  public CompletableFuture<PolicyState> currentAsync(String domain) {
-    return resolveAsync(domain).thenApply(Resolution::state);
+  public Resolution lookup(String domain) {
+    return join(lookupAsync(domain));
   }
 
   /**
    * Checks the TXT id now, whatever the interval, and fetches a changed policy (RFC 8461 section
-   * 5.1, step 3). A fetch that failed for the same id within the back-off period is not repeated.
-   */
-  @Override
-  public CompletableFuture<PolicyState> recheckAsync(String domain) {
-    return checkIdAsync(domain).thenApply(Resolution::state);
-  }
-
-  /**
-   * Checks the TXT id now, whatever the interval, as {@link #recheckAsync(String)} does, saying how
-   * the resolver got to its answer.
+   * 5.1, step 3); an MTA does so before it fails a message for good. A fetch that failed for the
+   * same id within the back-off period is not repeated.
    *
    * @param domain the policy domain
    * @return the resolution after the check
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
-  public CompletableFuture<Resolution> checkIdAsync(String domain) {
+  public CompletableFuture<Resolution> recheckAsync(String domain) {
     return refresh(normalize(domain), false);
   }
 
@@ -309,7 +316,7 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
    * @return the resolution after the fetch
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
-  public CompletableFuture<Resolution> refreshNowAsync(String domain) {
+  public CompletableFuture<Resolution> refreshAsync(String domain) {
     return refresh(normalize(domain), true);
   }
 
@@ -686,13 +693,12 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   /** Builds a {@link PolicyResolver}. */
   public static final class Builder {
     private final PolicyDiscoverer discoverer;
-    private final PolicyStore store;
+    private PolicyStore store = NoStore.INSTANCE;
     private Clock clock = Clock.systemUTC();
     private Duration minIdCheck = Duration.ofMinutes(1);
     private Duration maxIdCheck = Duration.ofHours(1);
     private Duration fetchBackoff = Duration.ofMinutes(5);
     private Duration refreshInterval = Duration.ofDays(1);
-    private Duration refreshTick = Duration.ofMinutes(1);
     private int refreshConcurrency = 4;
     private int warnAfterFailures = 3;
     private long maximumDomains = 100_000;
@@ -701,9 +707,19 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
     private ResolverListener listener = ResolverListener.NONE;
     private @Nullable Executor executor;
 
-    private Builder(PolicyDiscoverer discoverer, PolicyStore store) {
+    private Builder(PolicyDiscoverer discoverer) {
       this.discoverer = Objects.requireNonNull(discoverer, "discoverer");
+    }
+
+    /**
+     * Sets where policies survive restarts; by default nothing is persisted.
+     *
+     * @param store the store; it stays open when the resolver is closed
+     * @return this builder
+     */
+    public Builder store(PolicyStore store) {
       this.store = Objects.requireNonNull(store, "store");
+      return this;
     }
 
     /**
@@ -766,16 +782,6 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
       return this;
     }
 
-    /**
-     * Sets how often the proactive refresh looks for due policies (default: every minute).
-     *
-     * @param tick the period
-     * @return this builder
-     */
-    public Builder proactiveRefreshTick(Duration tick) {
-      this.refreshTick = Objects.requireNonNull(tick, "tick");
-      return this;
-    }
 
     /**
      * Sets how many proactive refreshes may run at once (default 4).

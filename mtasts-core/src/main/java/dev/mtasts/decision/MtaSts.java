@@ -1,54 +1,96 @@
 package dev.mtasts.decision;
 
-import dev.mtasts.internal.Futures;
+import dev.mtasts.cache.PolicyResolver;
+import dev.mtasts.cache.PolicyStore;
+import dev.mtasts.cache.ResolverListener;
+import dev.mtasts.discovery.PolicyDiscoverer;
+import dev.mtasts.dns.DnsClient;
+import dev.mtasts.dns.DnsResult;
+import dev.mtasts.dns.DnsjavaClient;
+import dev.mtasts.dns.MxRecords;
+import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.policy.HostName;
+import dev.mtasts.internal.Futures;
 import dev.mtasts.tls.CertificateVerifier;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The facade an MTA uses for MTA-STS: built once, thread-safe, shared by every delivery thread.
+ * The front door: everything a sending MTA needs for MTA-STS (RFC 8461), built once, thread-safe,
+ * shared by every delivery thread, and {@link #close() closed} on shutdown.
  *
- * <p>For each delivery the MTA calls {@link #lookup(String)} with the recipient domain, or with the
- * smart host's domain when it relays through one (RFC 8461 section 3.4; never the parent zone of a
- * subdomain), and follows the resulting {@link PolicyLookup}:
+ * <p>{@code MtaSts.builder().build()} is a complete, safe sender: the system's DNS resolvers, the
+ * strict HTTPS policy fetcher, the JDK's trusted roots for policy hosts and MX certificates alike, and
+ * the RFC 8461 section 5.1 cache in memory (100,000 domains). One builder call each adds
+ * persistence, a store shared by a fleet, or TLS-RPT reporting:
  *
  * <pre>{@code
- * MtaSts mtaSts = MtaSts.builder().policySource(resolver).verdictListener(reporter).build();
- *
- * PolicyLookup lookup = mtaSts.lookup("example.com");
- * for (MxCandidate mx : lookup.candidates(List.of("mx1.example.com", "mx2.example.com"))) {
- *   if (!mx.permitted()) {
- *     lookup.mxNotPermitted(mx.host());
- *     continue;
- *   }
- *   SSLContext tls = SSLContext.getInstance("TLS");
- *   tls.init(null, new TrustManager[] {mtaSts.trustManager(lookup, mx.host())}, null);
- *   // connect to mx.host(); STARTTLS with tls and mtaSts.sslParameters(mx.host()); send
- * }
+ * MtaSts mtaSts = MtaSts.builder()
+ *     .store(FilePolicyStore.builder(Path.of("/var/lib/mtasts/policies")).build()) // mtasts-cache
+ *     .reporting(TlsRptReporter.builder().organizationName("Example Mail")
+ *         .contactInfo("tlsrpt@example.net").directory(Path.of("/var/lib/mtasts/tlsrpt")))
+ *     .build();
  * }</pre>
  *
- * <p>The {@link dev.mtasts.decision package documentation} has the whole call sequence, with the
- * missing-STARTTLS and failed-handshake cases and what to do when every MX failed.
+ * <p>For each delivery the MTA calls {@link #lookup(String)} with the recipient domain (or its smart
+ * host's domain; never the parent zone of a subdomain, RFC 8461 section 3.4) and follows the
+ * {@link PolicyLookup}:
+ *
+ * <pre>{@code
+ * PolicyLookup lookup = mtaSts.lookup("example.com");
+ * if (lookup.shouldDefer()) { ... }                        // only with deferWhenUnavailable(true)
+ * for (String mx : lookup.candidates(mtaSts.mx("example.com"))) { // unlisted MX hosts are reported
+ *   MtaStsTrustManager trust = mtaSts.trustManager(lookup, mx);
+ *   // connect to mx by name, EHLO; no STARTTLS: lookup.starttlsNotSupported(mx) says what to do
+ *   // STARTTLS with trust in a new SSLContext and mtaSts.sslParameters(mx), then:
+ *   Verdict verdict = handshakeThrew ? trust.afterHandshake(exception) : trust.afterHandshake();
+ *   // Refuse: next MX. Deliver / DeliverAndReport: send the message.
+ * }
+ * // no MX took it: lookup.allCandidatesFailed() says defer, never bounce for this alone
+ * }</pre>
+ *
+ * <p>The {@link dev.mtasts.decision package documentation} has the whole call sequence.
  */
-public final class MtaSts {
+public final class MtaSts implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MtaSts.class);
+
   private final PolicySource source;
+  private final @Nullable PolicyResolver resolver;
+  private final DnsClient dns;
   private final CertificateVerifier verifier;
   private final VerdictListener listener;
   private final boolean deferWhenUnavailable;
+  private final List<AutoCloseable> owned;
 
-  private MtaSts(Builder b) {
-    this.source = Objects.requireNonNull(b.source, "a policy source is required");
-    this.verifier = b.verifier != null ? b.verifier : CertificateVerifier.builder().build();
-    this.listener = VerdictListener.both(b.listener, b.reporter);
+  private MtaSts(Builder b, PolicySource source, @Nullable PolicyResolver resolver, DnsClient dns,
+      CertificateVerifier verifier, VerdictListener listener, List<AutoCloseable> owned) {
+    this.source = source;
+    this.resolver = resolver;
+    this.dns = dns;
+    this.verifier = verifier;
+    this.listener = listener;
     this.deferWhenUnavailable = b.deferWhenUnavailable;
+    this.owned = List.copyOf(owned);
   }
 
   /**
-   * Starts a builder.
+   * Starts a builder whose {@link Builder#build()} gives a complete sender with safe defaults.
    *
    * @return a new builder
    */
@@ -57,14 +99,15 @@ public final class MtaSts {
   }
 
   /**
-   * Looks up the policy that applies to a delivery.
+   * Looks up the policy that applies to a delivery: from the cache without I/O when it holds a fresh
+   * policy, else through DNS and HTTPS (RFC 8461 section 5.1).
    *
    * @param domain the recipient domain (or smart host domain); U-labels are converted to A-labels
    * @return the lookup; the future completes normally for every DNS and HTTPS outcome
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public CompletableFuture<PolicyLookup> lookupAsync(String domain) {
-    return source.currentAsync(normalize(domain)).thenApply(this::toLookup);
+    return source.lookupAsync(normalize(domain)).thenApply(this::toLookup);
   }
 
   /**
@@ -72,13 +115,14 @@ public final class MtaSts {
    *
    * @param domain the recipient domain
    * @return the lookup
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public PolicyLookup lookup(String domain) {
     return Futures.join(lookupAsync(domain));
   }
 
   /**
-   * Checks the policy id again (and fetches a changed policy) before the MTA fails a message for
+   * Checks the policy id again, and fetches a changed policy, before the MTA fails a message for
    * good, as RFC 8461 section 5.1 requires.
    *
    * @param domain the recipient domain
@@ -94,9 +138,37 @@ public final class MtaSts {
    *
    * @param domain the recipient domain
    * @return the lookup after the check
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public PolicyLookup recheck(String domain) {
     return Futures.join(recheckAsync(domain));
+  }
+
+  /**
+   * Looks up the MX hosts of a domain with the facade's DNS client, for an MTA that has no resolver
+   * of its own. {@link MxRecords#hostNames()} gives them in preference order (the domain itself when
+   * it has no MX records, none for a null MX).
+   *
+   * @param domain the recipient domain
+   * @return the answer; a temporary failure means: defer the message
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
+   */
+  public CompletableFuture<DnsResult<MxRecords>> mxAsync(String domain) {
+    return dns.mxAsync(normalize(domain));
+  }
+
+  /**
+   * Blocking form of {@link #mxAsync(String)}, for the common case: the MX host names to try, in
+   * preference order.
+   *
+   * @param domain the recipient domain
+   * @return the host names; the domain itself when it has no MX records; empty for a null MX, no
+   *     such domain, or a failed lookup (then see {@link #mxAsync(String)} for why)
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
+   */
+  public List<String> mx(String domain) {
+    DnsResult<MxRecords> answer = Futures.join(mxAsync(domain));
+    return answer instanceof DnsResult.Answer<MxRecords> a ? a.value().hostNames() : List.of();
   }
 
   /**
@@ -119,9 +191,11 @@ public final class MtaSts {
    * Returns a trust manager that enforces the lookup inside the MTA's own TLS handshake with one MX
    * host: under {@code enforce} a failing host makes the handshake fail; under {@code testing} the
    * handshake proceeds and the failure is reported; without an applied policy any certificate is
-   * accepted (opportunistic TLS). Install it in a new {@code SSLContext} for that one connection: a
-   * context shared between connections may resume a TLS session, and a resumed handshake does not
-   * call the trust manager.
+   * accepted (opportunistic TLS). Install it in a new {@code SSLContext} for that one connection (a
+   * shared context may resume a session, and a resumed handshake skips the trust manager), and after
+   * the handshake ask it for the {@link MtaStsTrustManager#afterHandshake() verdict}.
+   *
+   * <p>The session's addresses for TLS-RPT are taken from the socket or engine of the handshake.
    *
    * @param lookup the lookup of the delivery
    * @param mxHost the MX host the connection goes to
@@ -145,30 +219,211 @@ public final class MtaSts {
     return new MtaStsTrustManager(lookup, mxHost, details);
   }
 
+  /**
+   * Returns the policy cache the facade built, for tools that show or repair it (the {@code mtasts
+   * cache} commands).
+   *
+   * @return the cache; empty when the builder was given a {@link Builder#policySource(PolicySource)
+   *     policy source} of its own
+   */
+  public java.util.Optional<PolicyResolver> cache() {
+    return java.util.Optional.ofNullable(resolver);
+  }
+
+  /**
+   * Stops the facade's background work (proactive refresh, TLS-RPT reporting) and closes what it
+   * built; a {@link PolicyStore} given to the builder is closed too. Lookups after this fail.
+   */
+  @Override
+  public void close() {
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed", owned.get(i).getClass().getSimpleName(), e);
+      }
+    }
+  }
+
   private PolicyLookup toLookup(PolicyState state) {
     return new PolicyLookup(state, verifier, listener, deferWhenUnavailable);
   }
 
   private static String normalize(String domain) {
-    return HostName.parse(domain)
-        .orElseThrow(() -> new IllegalArgumentException("not a valid domain name"))
-        .value();
+    return HostName.normalize(domain);
   }
 
+  /**
+   * What a {@link Reporting} component shares with the facade: one DNS client, one notion of trust,
+   * one clock.
+   *
+   * @param dns the facade's DNS client
+   * @param tls a TLS context trusting what the facade trusts (for HTTPS report delivery)
+   * @param clock the facade's clock
+   */
+  public record Context(DnsClient dns, SSLContext tls, Clock clock) {
+    /** Creates the context. */
+    public Context {
+      Objects.requireNonNull(dns, "dns");
+      Objects.requireNonNull(tls, "tls");
+      Objects.requireNonNull(clock, "clock");
+    }
+  }
 
-  /** Builds an {@link MtaSts}. */
+  /**
+   * Reporting that starts and stops with the facade, such as TLS-RPT ({@code
+   * dev.mtasts.tlsrpt.TlsRptReporter.Builder} is one).
+   */
+  @FunctionalInterface
+  public interface Reporting {
+    /**
+     * Starts reporting.
+     *
+     * @param context what the facade shares
+     * @return the listener that hears every verdict; when it is also {@link AutoCloseable}, the
+     *     facade closes it on {@link MtaSts#close()}
+     * @throws IOException when the reporting's own storage cannot be opened
+     */
+    VerdictListener start(Context context) throws IOException;
+  }
+
+  /** Builds an {@link MtaSts}; every setting has a safe default. */
   public static final class Builder {
-    private PolicySource source;
-    private CertificateVerifier verifier;
-    private VerdictListener listener = VerdictListener.NONE;
-    private VerdictListener reporter = VerdictListener.NONE;
+    private @Nullable DnsClient dns;
+    private @Nullable KeyStore trust;
+    private @Nullable PolicyStore store;
+    private @Nullable PolicySource source;
+    private Clock clock = Clock.systemUTC();
+    private int policyPort = 443;
+    private boolean revocationChecking;
+    private int validationCache = CertificateVerifier.DEFAULT_VALIDATION_CACHE_SIZE;
     private boolean deferWhenUnavailable;
+    private ResolverListener cacheListener = ResolverListener.NONE;
+    private Consumer<PolicyResolver.Builder> cacheSettings = b -> {};
+    private final List<VerdictListener> listeners = new ArrayList<>();
+    private final List<Reporting> reporting = new ArrayList<>();
 
     private Builder() {}
 
     /**
-     * Sets where policies come from: the cache of {@code mtasts-cache} for an MTA, or a {@link
-     * DiscoveryPolicySource}.
+     * Sets the DNS client for the {@code _mta-sts} TXT lookups (and {@link MtaSts#mx(String)}); by
+     * default a {@link DnsjavaClient} with the system's resolvers.
+     *
+     * @param dns the client
+     * @return this builder
+     */
+    public Builder dnsClient(DnsClient dns) {
+      this.dns = Objects.requireNonNull(dns, "dns");
+      return this;
+    }
+
+    /**
+     * Sets the one place trust is configured: the roots that policy hosts' HTTPS certificates and
+     * MX hosts' certificates (and HTTPS report endpoints) must chain to. By default the JDK's
+     * trusted roots.
+     *
+     * @param trustStore the trusted roots
+     * @return this builder
+     */
+    public Builder trustStore(KeyStore trustStore) {
+      this.trust = Objects.requireNonNull(trustStore, "trustStore");
+      return this;
+    }
+
+    /**
+     * As {@link #trustStore(KeyStore)}, with the roots as certificates.
+     *
+     * @param roots the trusted root certificates
+     * @return this builder
+     * @throws IllegalArgumentException when {@code roots} is empty
+     */
+    public Builder trustedCertificates(Collection<X509Certificate> roots) {
+      if (roots.isEmpty()) {
+        throw new IllegalArgumentException("no trusted certificates given");
+      }
+      try {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        int i = 0;
+        for (X509Certificate root : roots) {
+          ks.setCertificateEntry("root-" + i++, Objects.requireNonNull(root, "root"));
+        }
+        return trustStore(ks);
+      } catch (GeneralSecurityException | IOException e) {
+        throw new IllegalArgumentException("cannot build a trust store: " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * Turns on revocation checking of MX certificates (off by default; it fails closed).
+     *
+     * @param enabled whether to check revocation
+     * @return this builder
+     */
+    public Builder revocationChecking(boolean enabled) {
+      this.revocationChecking = enabled;
+      return this;
+    }
+
+    /**
+     * Sets how many validated MX certificate chains are remembered within their validity, so that a
+     * repeat chain costs no signature checks ({@value CertificateVerifier#DEFAULT_VALIDATION_CACHE_SIZE}
+     * by default; 0 turns it off; unused with revocation checking).
+     *
+     * @param chains the number of chains
+     * @return this builder
+     */
+    public Builder certificateValidationCache(int chains) {
+      if (chains < 0) {
+        throw new IllegalArgumentException("chains must not be negative");
+      }
+      this.validationCache = chains;
+      return this;
+    }
+
+    /**
+     * Sets where policies survive restarts: a {@code FilePolicyStore} for one MTA, a {@code
+     * JdbcPolicyStore} shared by a fleet (both in {@code mtasts-cache}). By default nothing is
+     * persisted and the cache lives in memory only. The facade closes the store on {@link
+     * MtaSts#close()}.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder store(PolicyStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Tunes the policy cache (memory bound, id check interval, proactive refresh, background
+     * discovery, fleet owner name, executor): the settings are applied to the cache's builder after
+     * the facade's own (discoverer, store, clock, listener).
+     *
+     * @param settings applies settings to the cache's builder
+     * @return this builder
+     */
+    public Builder cache(Consumer<PolicyResolver.Builder> settings) {
+      this.cacheSettings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * Sets a listener for the cache's events (lookups, fetches, refresh failures, evictions, policy
+     * changes, store errors), for metrics and logs.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder cacheListener(ResolverListener listener) {
+      this.cacheListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Replaces the cache with a policy source of the caller's: for tests and tools only, since an
+     * MTA without the section 5.1 cache loses the protection whenever DNS or HTTPS is blocked (RFC
+     * 8461 section 10.2). {@link #store(PolicyStore)} and {@link #cache(Consumer)} are then unused.
      *
      * @param source the policy source
      * @return this builder
@@ -179,37 +434,54 @@ public final class MtaSts {
     }
 
     /**
-     * Sets the certificate verifier; by default the JDK's trusted roots and the system clock.
-     *
-     * @param verifier the verifier
-     * @return this builder
-     */
-    public Builder certificateVerifier(CertificateVerifier verifier) {
-      this.verifier = Objects.requireNonNull(verifier, "verifier");
-      return this;
-    }
-
-    /**
-     * Sets the listener that receives every verdict (for TLS-RPT and metrics).
+     * Adds a listener that hears every verdict (for metrics or logs; TLS-RPT comes with {@link
+     * #reporting(Reporting)}). Listeners are called on the delivery thread, in the order added.
      *
      * @param listener the listener
      * @return this builder
      */
-    public Builder verdictListener(VerdictListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+    public Builder listener(VerdictListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
     /**
-     * Feeds every verdict to a TLS-RPT collector, in addition to the {@link
-     * #verdictListener(VerdictListener) verdict listener}: with this one call the MTA's deliveries are
-     * counted for the daily reports (RFC 8460), with nothing more to call per delivery.
+     * Adds reporting that starts with the facade, typically TLS-RPT: {@code
+     * reporting(TlsRptReporter.builder()...)}. It shares the facade's DNS client, trust and clock.
      *
-     * @param collector the collector, usually one {@link dev.mtasts.tlsrpt.TlsRptCollector} per MTA
+     * @param reporting the reporting
      * @return this builder
      */
-    public Builder tlsRpt(dev.mtasts.tlsrpt.TlsRptCollector collector) {
-      this.reporter = Objects.requireNonNull(collector, "collector");
+    public Builder reporting(Reporting reporting) {
+      this.reporting.add(Objects.requireNonNull(reporting, "reporting"));
+      return this;
+    }
+
+    /**
+     * Sets the clock for the cache, certificate validity and reporting; the system UTC clock by
+     * default.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Fetches policies from another port than 443: for tests against a loopback policy host only
+     * (RFC 8461 section 3.3 says 443).
+     *
+     * @param port the port
+     * @return this builder
+     * @throws IllegalArgumentException when the port is not 1..65535
+     */
+    public Builder policyHostPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port must be 1..65535");
+      }
+      this.policyPort = port;
       return this;
     }
 
@@ -227,13 +499,81 @@ public final class MtaSts {
     }
 
     /**
-     * Builds the facade.
+     * Builds the facade and starts its background work.
      *
      * @return the facade
-     * @throws NullPointerException when no policy source was set
+     * @throws java.io.UncheckedIOException when a reporting component cannot open its storage
      */
     public MtaSts build() {
-      return new MtaSts(this);
+      List<AutoCloseable> owned = new ArrayList<>();
+      try {
+        DnsClient d = dns != null ? dns : DnsjavaClient.builder().build();
+        CertificateVerifier.Builder vb = CertificateVerifier.builder().clock(clock)
+            .revocationChecking(revocationChecking).validationCacheSize(validationCache);
+        HttpsPolicyFetcher.Builder fb = HttpsPolicyFetcher.builder().clock(clock);
+        if (trust != null) {
+          vb.trustStore(trust);
+          fb.trustStore(trust);
+        }
+        if (policyPort != 443) {
+          fb.port(policyPort);
+        }
+        CertificateVerifier verifier = vb.build();
+        PolicyResolver resolver = null;
+        PolicySource s = source;
+        if (s == null) {
+          PolicyResolver.Builder rb = PolicyResolver.builder(new PolicyDiscoverer(d, fb.build()))
+              .clock(clock).listener(cacheListener);
+          if (store != null) {
+            rb.store(store);
+          }
+          cacheSettings.accept(rb);
+          resolver = rb.build();
+          owned.add(store != null ? store : () -> {});
+          owned.add(resolver);
+          s = resolver.asPolicySource();
+        }
+        List<VerdictListener> all = new ArrayList<>(listeners);
+        Context context = new Context(d, tlsContext(trust), clock);
+        for (Reporting r : reporting) {
+          VerdictListener l;
+          try {
+            l = r.start(context);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot start reporting: " + e.getMessage(), e);
+          }
+          all.add(l);
+          if (l instanceof AutoCloseable c) {
+            owned.add(c);
+          }
+        }
+        return new MtaSts(this, s, resolver, d, verifier, VerdictListener.all(all), owned);
+      } catch (RuntimeException e) {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+          try {
+            owned.get(i).close();
+          } catch (Exception suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
+      }
+    }
+
+    private static SSLContext tlsContext(@Nullable KeyStore trust) {
+      try {
+        if (trust == null) {
+          return SSLContext.getDefault();
+        }
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalArgumentException("cannot use the trust store: " + e.getMessage(), e);
+      }
     }
   }
 }

@@ -5,7 +5,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
@@ -24,12 +23,23 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * the check fails as {@code tls-version}. Thread-safe; meant for the handshakes of one connection, in
  * an {@code SSLContext} of its own (a resumed session skips the trust manager).
  *
+ * <p>A handshake ends in one of three ways, and {@link #afterHandshake()} / {@link
+ * #afterHandshake(Exception)} turn each into exactly one verdict, reported once: the trust manager
+ * refused the host (the handshake threw; the verdict is the refusal), the handshake failed before
+ * the certificate was checked (for example a server offering only TLS 1.1; reported as a failed
+ * handshake), or it succeeded (the verdict delivers, and under {@code testing} reports).
+ *
  * <pre>{@code
  * MtaStsTrustManager trust = mtaSts.trustManager(lookup, "mx1.example.com");
  * SSLContext tls = SSLContext.getInstance("TLS");
  * tls.init(null, new TrustManager[] {trust}, null);
- * // ... STARTTLS and the handshake with tls; then:
- * Verdict verdict = trust.verdict().orElseThrow();   // Deliver or DeliverAndReport once it succeeded
+ * Verdict verdict;
+ * try {
+ *   socket.startHandshake();                       // after STARTTLS, with mtaSts.sslParameters(mx)
+ *   verdict = trust.afterHandshake();
+ * } catch (IOException e) {
+ *   verdict = trust.afterHandshake(e);             // Refuse under enforce
+ * }
  * }</pre>
  */
 public final class MtaStsTrustManager extends X509ExtendedTrustManager {
@@ -45,12 +55,42 @@ public final class MtaStsTrustManager extends X509ExtendedTrustManager {
   }
 
   /**
-   * Returns the verdict of the last handshake checked.
+   * Returns the verdict of a handshake that completed. When the trust manager was not asked (a
+   * resumed session skips it), nothing vouches for the certificate, and the session is decided as a
+   * failed handshake.
    *
-   * @return the verdict, or empty when no handshake reached the certificate check
+   * @return the verdict, reported once however often this is called
    */
-  public Optional<Verdict> verdict() {
-    return Optional.ofNullable(last.get());
+  public Verdict afterHandshake() {
+    return decided("the TLS session was resumed or its certificate was never checked");
+  }
+
+  /**
+   * Returns the verdict of a handshake that failed: the trust manager's refusal when it refused the
+   * host, otherwise the handshake failure (a protocol version or cipher the MX host does not offer,
+   * a broken connection), reported as {@code validation-failure} / {@code tls-handshake-failed}.
+   *
+   * @param failure what the handshake threw
+   * @return the verdict, reported once however often this is called
+   */
+  public Verdict afterHandshake(Exception failure) {
+    Objects.requireNonNull(failure, "failure");
+    return decided(String.valueOf(failure.getMessage()));
+  }
+
+  private Verdict decided(String reasonIfUnchecked) {
+    Verdict v = last.get();
+    if (v != null) {
+      return v;
+    }
+    synchronized (this) {
+      v = last.get();
+      if (v == null) {
+        v = lookup.handshakeFailed(mxHost, reasonIfUnchecked, details);
+        last.set(v);
+      }
+      return v;
+    }
   }
 
   @Override

@@ -17,17 +17,18 @@ import javax.net.ssl.SSLSession;
  * The policy that applies to one delivery, and the decisions that follow from it. Immutable and
  * thread-safe; get one from {@link MtaSts#lookup(String)} per delivery attempt.
  *
- * <p>Each decision method gives a {@link Verdict} for one MX host and tells the {@link
- * VerdictListener}: {@link #mxNotPermitted} for a host skipped before connecting, {@link
- * #starttlsNotSupported} after EHLO, {@link #verify} (or the {@link MtaStsTrustManager}) during or
- * after the handshake, {@link #handshakeFailed} when it broke down; {@link #allCandidatesFailed}
- * says what to do when no host took the message.
+ * <p>Each decision gives a {@link Verdict} for one MX host and is reported to the verdict listener
+ * exactly once: {@link #candidates} reports the hosts an {@code enforce} policy does not list (and
+ * leaves them out), {@link #starttlsNotSupported} decides after EHLO, and the {@link
+ * MtaStsTrustManager} decides in the handshake ({@link MtaStsTrustManager#afterHandshake()} gives
+ * its verdict, or reports a handshake that failed before the certificate). An MTA that cannot
+ * install a trust manager calls {@link #verify} after the handshake, or {@link #handshakeFailed}.
+ * {@link #allCandidatesFailed} says what to do when no host took the message.
  *
  * <pre>{@code
  * PolicyLookup lookup = mtaSts.lookup("example.com");
- * for (MxCandidate mx : lookup.candidates(mxHosts)) {
- *   if (!mx.permitted()) { lookup.mxNotPermitted(mx.host()); continue; }
- *   // connect, EHLO, STARTTLS with mtaSts.trustManager(lookup, mx.host()) ...
+ * for (String mx : lookup.candidates(mxHosts)) {
+ *   // connect, EHLO, STARTTLS with mtaSts.trustManager(lookup, mx) ...
  * }
  * }</pre>
  */
@@ -118,48 +119,42 @@ public final class PolicyLookup {
   }
 
   /**
-   * Marks the MTA's MX hosts by the policy, keeping their order. The MTA walks the list as usual and
-   * treats a host that is not {@link MxCandidate#permitted() permitted} as a transient failure (RFC
-   * 8461 section 8.4), telling {@link #mxNotPermitted(String)} so that it is reported; nothing is
-   * removed, so the list can never be emptied silently. This method reports nothing itself.
+   * Filters the MTA's MX hosts by the policy (RFC 8461 section 5, step 2), keeping their order.
+   * Under {@code enforce} a host the policy does not list is left out and reported to the verdict
+   * listener as refused ({@code validation-failure}, {@code mx-not-in-policy}), so the mismatch
+   * reaches the TLS-RPT report although no connection is made; treat it as unreachable. Under
+   * {@code testing} every host stays and the mismatch is reported when the session is decided. With
+   * no policy, or {@code none}, every host stays.
+   *
+   * <p>An empty result under {@code enforce} means no MX host may be used: defer the message
+   * ({@link #allCandidatesFailed()}). A TLS-RPT report delivery ({@link
+   * SessionDetails#tlsReportDelivery()}) keeps every host (RFC 8460 section 5.3.1).
    *
    * @param mxHosts the MX host names in the order the MTA tries them
-   * @return one candidate per host, in the same order
+   * @return the hosts to try, in the same order
    */
-  public List<MxCandidate> candidates(List<String> mxHosts) {
-    List<MxCandidate> out = new ArrayList<>(mxHosts.size());
+  public List<String> candidates(List<String> mxHosts) {
+    return candidates(mxHosts, SessionDetails.NONE);
+  }
+
+  /**
+   * As {@link #candidates(List)}, with what the MTA knows of the sessions it will not open (its
+   * sending address, for the TLS-RPT failure details of the hosts left out).
+   *
+   * @param mxHosts the MX host names in the order the MTA tries them
+   * @param details the session details for the reports of hosts left out
+   * @return the hosts to try, in the same order
+   */
+  public List<String> candidates(List<String> mxHosts, SessionDetails details) {
+    List<String> out = new ArrayList<>(mxHosts.size());
     for (String host : mxHosts) {
-      Optional<Failure> mismatch = mxMismatch(host);
-      out.add(new MxCandidate(host, mismatch.isEmpty() || status != Status.ENFORCE, mismatch));
+      if (status == Status.ENFORCE && !details.tlsReportDelivery() && mxMismatch(host).isPresent()) {
+        decide(host, Dane.NOT_USED, details, Optional.empty(), Optional::empty);
+      } else {
+        out.add(host);
+      }
     }
     return List.copyOf(out);
-  }
-
-  /**
-   * Decides on, and reports, an MX host that the MTA skips because it is not {@link
-   * MxCandidate#permitted() permitted}: under {@code enforce} the host is refused with {@code
-   * validation-failure} / {@code mx-not-in-policy}, and the verdict listener hears of it, so that the
-   * mismatch reaches the TLS-RPT report although no connection was made. Call it instead of
-   * connecting; for a permitted host it is not needed (under {@code testing} the MX check is part of
-   * {@link #verify}).
-   *
-   * @param mxHost the MX host name
-   * @return the verdict: {@link Verdict.Refuse} for a host the enforced policy does not list
-   */
-  public Verdict mxNotPermitted(String mxHost) {
-    return mxNotPermitted(mxHost, SessionDetails.NONE);
-  }
-
-  /**
-   * As {@link #mxNotPermitted(String)}, with what the MTA knows of the session it did not open
-   * (the sending IP, for the TLS-RPT failure details).
-   *
-   * @param mxHost the MX host name
-   * @param details the session details
-   * @return the verdict
-   */
-  public Verdict mxNotPermitted(String mxHost, SessionDetails details) {
-    return decide(mxHost, Dane.NOT_USED, details, Optional.empty(), Optional::empty);
   }
 
   /**
@@ -196,6 +191,20 @@ public final class PolicyLookup {
    */
   public Verdict verify(String mxHost, List<X509Certificate> chain, String protocol) {
     return verify(mxHost, chain, protocol, Dane.NOT_USED, SessionDetails.NONE);
+  }
+
+  /**
+   * Decides on an MX host after the TLS handshake, with the session's details for TLS-RPT.
+   *
+   * @param mxHost the MX host name the connection was opened to
+   * @param chain the peer's certificate chain, leaf first
+   * @param protocol the negotiated protocol
+   * @param details the addresses and EHLO name of the session
+   * @return the verdict
+   */
+  public Verdict verify(String mxHost, List<X509Certificate> chain, String protocol,
+      SessionDetails details) {
+    return verify(mxHost, chain, protocol, Dane.NOT_USED, details);
   }
 
   /**
@@ -344,9 +353,10 @@ public final class PolicyLookup {
         verdict = new Verdict.DeliverAndReport(failure.get());
       }
     }
-    if (details.tlsReportDelivery() && verdict instanceof Verdict.Refuse refuse) {
-      // RFC 8460 section 5.3.1: a report is delivered despite MTA-STS and DANE failures.
-      verdict = new Verdict.DeliverAndReport(refuse.failure());
+    if (details.tlsReportDelivery() && !(verdict instanceof Verdict.Deliver)) {
+      // RFC 8460 section 5.3.1: a report is delivered despite MTA-STS and DANE failures, and its
+      // session is not counted in a report, so nothing is left to report either.
+      verdict = new Verdict.Deliver();
     }
     listener.onVerdict(new VerdictEvent(this, mxHost, details, verdict, seen));
     return verdict;

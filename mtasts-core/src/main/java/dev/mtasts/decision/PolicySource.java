@@ -3,9 +3,10 @@ package dev.mtasts.decision;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where {@link MtaSts} gets policies from. {@link DiscoveryPolicySource} discovers on every call; the
- * {@code PolicyResolver} of {@code mtasts-cache} adds the RFC 8461 section 5.1 cache. Implementations
- * are thread-safe and their futures complete normally for every DNS and HTTPS outcome.
+ * Where {@link MtaSts} gets policies from: by default the RFC 8461 section 5.1 cache it builds
+ * itself ({@link dev.mtasts.cache.PolicyResolver}). Other sources are for tests and tools ({@code
+ * mtasts-testkit} has one that always answers the same state). Implementations are thread-safe and
+ * their futures complete normally for every DNS and HTTPS outcome.
  */
 public interface PolicySource {
 
@@ -15,7 +16,7 @@ public interface PolicySource {
    * @param domain the policy domain, in normal form
    * @return the state
    */
-  CompletableFuture<PolicyState> currentAsync(String domain);
+  CompletableFuture<PolicyState> lookupAsync(String domain);
 
   /**
    * Checks the {@code _mta-sts} record id again and fetches a new policy if it changed; called

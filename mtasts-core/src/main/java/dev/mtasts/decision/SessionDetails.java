@@ -31,6 +31,17 @@ public record SessionDetails(Optional<InetAddress> sendingMtaIp, Optional<InetAd
   }
 
   /**
+   * Creates details with the sending address only: for a session that was never opened (an MX host
+   * the policy does not list) or whose peer address is not known.
+   *
+   * @param sendingMtaIp the local address the MTA sends from
+   * @return the details
+   */
+  public static SessionDetails sendingFrom(InetAddress sendingMtaIp) {
+    return new SessionDetails(Optional.of(sendingMtaIp), Optional.empty(), Optional.empty(), false);
+  }
+
+  /**
    * Creates details with both addresses.
    *
    * @param sendingMtaIp the local address of the session

@@ -26,19 +26,4 @@ public record VerdictEvent(PolicyLookup lookup, String mxHost, SessionDetails se
     Objects.requireNonNull(sessionFailure, "sessionFailure");
   }
 
-  /**
-   * Returns the failure of the verdict.
-   *
-   * @param verdict a verdict
-   * @return the failure of a {@link Verdict.DeliverAndReport} or {@link Verdict.Refuse}, else empty
-   */
-  public static Optional<Failure> failureOf(Verdict verdict) {
-    if (verdict instanceof Verdict.DeliverAndReport report) {
-      return Optional.of(report.failure());
-    }
-    if (verdict instanceof Verdict.Refuse refuse) {
-      return Optional.of(refuse.failure());
-    }
-    return Optional.empty();
-  }
 }

@@ -1,62 +1,40 @@
 package dev.mtasts.decision;
 
+import java.util.List;
+
 /**
- * Receives every verdict a {@link PolicyLookup} gives, for reporting (TLS-RPT) and metrics. Called on
- * the MTA's thread; implementations must be thread-safe and quick.
- *
- * <p>A listener implements {@link #onVerdict(PolicyLookup, String, Verdict)}; one that also wants the
- * session details and the failure seen under no policy overrides {@link #onVerdict(VerdictEvent)},
- * which is what the decision API calls.
+ * Hears every verdict a {@link PolicyLookup} gives, for reporting (TLS-RPT) and metrics. Called once
+ * per verdict on the MTA's thread; implementations must be thread-safe and quick.
  */
 @FunctionalInterface
 public interface VerdictListener {
   /** A listener that does nothing. */
-  VerdictListener NONE = (lookup, mxHost, verdict) -> {};
+  VerdictListener NONE = event -> {};
 
   /**
-   * Called once per verdict (through {@link #onVerdict(VerdictEvent)}, unless that is overridden).
+   * Called once per verdict.
    *
-   * @param lookup the lookup that gave the verdict
-   * @param mxHost the MX host it is about
-   * @param verdict the verdict
+   * @param event the verdict with its lookup, MX host, session details and the failure seen
    */
-  void onVerdict(PolicyLookup lookup, String mxHost, Verdict verdict);
+  void onVerdict(VerdictEvent event);
 
   /**
-   * Called once per verdict with the whole event. By default it calls {@link
-   * #onVerdict(PolicyLookup, String, Verdict)}.
+   * Returns a listener that calls the given listeners in turn.
    *
-   * @param event the verdict and its context
+   * @param listeners the listeners, called in this order
+   * @return the combined listener ({@link #NONE} for none, the listener itself for one)
    */
-  default void onVerdict(VerdictEvent event) {
-    onVerdict(event.lookup(), event.mxHost(), event.verdict());
-  }
-
-  /**
-   * Returns a listener that calls two listeners in turn.
-   *
-   * @param first called first
-   * @param second called second
-   * @return the combined listener
-   */
-  static VerdictListener both(VerdictListener first, VerdictListener second) {
-    if (first == NONE) {
-      return second;
+  static VerdictListener all(List<VerdictListener> listeners) {
+    List<VerdictListener> copy = List.copyOf(listeners);
+    if (copy.isEmpty()) {
+      return NONE;
     }
-    if (second == NONE) {
-      return first;
+    if (copy.size() == 1) {
+      return copy.get(0);
     }
-    return new VerdictListener() {
-      @Override
-      public void onVerdict(PolicyLookup lookup, String mxHost, Verdict verdict) {
-        first.onVerdict(lookup, mxHost, verdict);
-        second.onVerdict(lookup, mxHost, verdict);
-      }
-
-      @Override
-      public void onVerdict(VerdictEvent event) {
-        first.onVerdict(event);
-        second.onVerdict(event);
+    return event -> {
+      for (VerdictListener listener : copy) {
+        listener.onVerdict(event);
       }
     };
   }

@@ -10,7 +10,7 @@
  * <pre>{@code
  * // once, shared by all threads; PolicyResolver (mtasts-cache) caches as RFC 8461 section 5.1 says
  * MtaSts mtaSts = MtaSts.builder()
- *     .policySource(PolicyResolver.builder(discoverer, store).build())
+ *     .policySource(PolicyResolver.builder(discoverer).store(store).build())
  *     .tlsRpt(collector)                                  // every verdict counted for TLS-RPT
  *     .build();
  *

@@ -9,6 +9,23 @@ import java.util.Objects;
 public sealed interface MxRecords permits MxRecords.Explicit, MxRecords.Implicit, MxRecords.NullMx {
 
   /**
+   * Returns the hosts to try, in preference order: the exchangers of {@link Explicit}, the domain
+   * itself for {@link Implicit} (RFC 5321 section 5.1), none for a {@link NullMx} (RFC 7505: the
+   * domain accepts no mail).
+   *
+   * @return the host names
+   */
+  default List<String> hostNames() {
+    if (this instanceof Explicit explicit) {
+      return explicit.hosts().stream().map(MxHost::host).toList();
+    }
+    if (this instanceof Implicit implicit) {
+      return List.of(implicit.domain());
+    }
+    return List.of();
+  }
+
+  /**
    * The domain has MX records.
    *
    * @param hosts the exchangers ordered by preference (equal preferences in answer order)

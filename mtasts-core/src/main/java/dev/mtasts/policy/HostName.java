@@ -1,6 +1,7 @@
 package dev.mtasts.policy;
 
 import dev.mtasts.internal.HostNames;
+import dev.mtasts.internal.Text;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,6 +36,23 @@ public record HostName(String value) {
   public static Optional<HostName> parse(String name) {
     String normal = HostNames.normalize(name);
     return normal == null ? Optional.empty() : Optional.of(new HostName(normal));
+  }
+
+  /**
+   * Normalises a domain or host name given by a caller, as {@link #parse(String)} does: the one
+   * normalisation every part of the library applies to the names it is handed.
+   *
+   * @param name a host name, for example {@code "Example.COM."}
+   * @return the normal form, for example {@code "example.com"}
+   * @throws IllegalArgumentException when {@code name} is not a valid host name; the message quotes
+   *     it escaped
+   */
+  public static String normalize(String name) {
+    String normal = HostNames.normalize(Objects.requireNonNull(name, "name"));
+    if (normal == null) {
+      throw new IllegalArgumentException("not a valid domain name: " + Text.quote(name));
+    }
+    return normal;
   }
 
   @Override

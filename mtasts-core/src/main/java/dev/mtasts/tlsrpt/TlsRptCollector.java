@@ -121,11 +121,6 @@ public final class TlsRptCollector implements VerdictListener, AutoCloseable {
   // ---------------------------------------------------------------------------------- hot path
 
   @Override
-  public void onVerdict(PolicyLookup lookup, String mxHost, Verdict verdict) {
-    onVerdict(new VerdictEvent(lookup, mxHost, SessionDetails.NONE, verdict, Optional.empty()));
-  }
-
-  @Override
   public void onVerdict(VerdictEvent event) {
     SessionDetails session = event.session();
     if (session.tlsReportDelivery()) {

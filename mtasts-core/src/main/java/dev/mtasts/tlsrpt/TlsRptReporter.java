@@ -1,8 +1,12 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.decision.MtaSts;
+import dev.mtasts.decision.VerdictEvent;
+import dev.mtasts.decision.VerdictListener;
 import dev.mtasts.result.ResultType;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -393,8 +397,30 @@ public final class TlsRptReporter implements AutoCloseable {
     save();
   }
 
-  /** Builds a {@link TlsRptReporter}. */
-  public static final class Builder {
+  /** Reporting started for a facade: the collector hears verdicts; closing stops both. */
+  private record Running(TlsRptCollector collector, TlsRptReporter reporter)
+      implements VerdictListener, AutoCloseable {
+    @Override
+    public void onVerdict(VerdictEvent event) {
+      collector.onVerdict(event);
+    }
+
+    @Override
+    public void close() {
+      reporter.close();
+      collector.close();
+    }
+  }
+
+  /**
+   * Builds a {@link TlsRptReporter}. It is also the {@link MtaSts.Reporting} that makes a facade
+   * report: {@code MtaSts.builder().reporting(TlsRptReporter.builder().organizationName(...)
+   * .contactInfo(...).directory(dir))} counts every verdict and sends the daily reports, with the
+   * facade's DNS client, trust and clock.
+   */
+  public static final class Builder implements MtaSts.Reporting {
+    private boolean clockSet;
+    private Path directory;
     private TlsRptCollector collector;
     private TlsRptDiscoverer discoverer;
     private String organizationName;
@@ -478,6 +504,7 @@ public final class TlsRptReporter implements AutoCloseable {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      this.clockSet = true;
       return this;
     }
 
@@ -597,10 +624,65 @@ public final class TlsRptReporter implements AutoCloseable {
     }
 
     /**
-     * Builds the reporter, loading the pending reports of the store.
+     * Keeps the day's counts and the pending reports in files in a directory, so that they survive
+     * restarts (a {@link FileTlsRptStore}); used by {@link #start(MtaSts.Context)} when no {@link
+     * #store(TlsRptStore) store} and no {@link #collector(TlsRptCollector) collector} were set.
+     *
+     * @param directory the directory; created when missing
+     * @return this builder
+     */
+    public Builder directory(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * Starts reporting for a facade: builds what was not set from the facade's context (the clock,
+     * a {@link TlsRptDiscoverer} on its DNS client, an {@link HttpsReportSender} with its trust, a
+     * {@link TlsRptCollector} keeping its counts in the {@link #directory(Path) directory}), builds
+     * the reporter and starts its daily runs.
+     *
+     * @param context what the facade shares
+     * @return the collector, as a listener that also closes the reporter and the collector
+     * @throws IOException when the directory cannot be used
+     */
+    @Override
+    public VerdictListener start(MtaSts.Context context) throws IOException {
+      if (!clockSet) {
+        clock = context.clock();
+      }
+      if (discoverer == null) {
+        discoverer = new TlsRptDiscoverer(context.dns());
+      }
+      if (https == null) {
+        https = HttpsReportSender.builder().sslContext(context.tls()).build();
+      }
+      if (directory != null && store == null) {
+        store = new FileTlsRptStore(directory);
+      }
+      if (collector == null) {
+        TlsRptCollector.Builder cb = TlsRptCollector.builder().clock(clock);
+        if (store != null) {
+          cb.store(store);
+        }
+        collector = cb.build();
+      }
+      TlsRptCollector counts = collector;
+      TlsRptReporter reporter = build();
+      reporter.start();
+      return new Running(counts, reporter);
+    }
+
+    /**
+     * Builds the reporter, loading the pending reports of the store; {@link
+     * #collector(TlsRptCollector)}, {@link
+     * #discoverer(TlsRptDiscoverer)}, {@link #organizationName(String)} and {@link
+     * #contactInfo(String)} are required (a facade's {@link #start(MtaSts.Context)} supplies the first
+     * two).
      *
      * @return the reporter
      * @throws IOException when the store cannot be read
+     * @throws NullPointerException when a required setting is missing
      */
     public TlsRptReporter build() throws IOException {
       return new TlsRptReporter(this);

@@ -199,7 +199,7 @@ final class CacheCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       return withResolver(io, network, store, resolver -> {
-        var r = resolver.refreshNowAsync(domain).join();
+        var r = resolver.refreshAsync(domain).join();
         ResolveCommand.print(io, r, json);
         return r.source() == dev.mtasts.cache.Resolution.Source.FETCHED ? ExitCodes.OK
             : ExitCodes.INVALID;

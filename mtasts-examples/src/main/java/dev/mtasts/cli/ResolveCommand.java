@@ -53,7 +53,7 @@ final class ResolveCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return CacheCommand.withResolver(io, network, store, resolver -> {
-      Resolution r = resolver.resolve(domain);
+      Resolution r = resolver.lookup(domain);
       print(io, r, json);
       return ExitCodes.OK;
     });
@@ -69,6 +69,6 @@ final class ResolveCommand implements Callable<Integer> {
 
   /** Builds the one-shot resolver of a command run: no proactive refresh. */
   static PolicyResolver resolver(NetworkOptions.Network network, PolicyStore s) {
-    return PolicyResolver.builder(network.discoverer(), s).proactiveRefresh(Duration.ZERO).build();
+    return PolicyResolver.builder(network.discoverer()).store(s).proactiveRefresh(Duration.ZERO).build();
   }
 }

@@ -91,7 +91,7 @@ class PolicyResolverTest {
         .timeout(Duration.ofMillis(300)).retries(0).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).deadline(Duration.ofSeconds(10)).build();
-    return PolicyResolver.builder(new PolicyDiscoverer(client, fetcher), s)
+    return PolicyResolver.builder(new PolicyDiscoverer(client, fetcher)).store(s)
         .clock(clock)
         .proactiveRefresh(proactiveRefresh)
         .listener(new ResolverListener() {
@@ -116,13 +116,13 @@ class PolicyResolverTest {
 
   @Test
   void coldLookupFetchesThenServesFromMemoryWithoutIo() {
-    Resolution first = resolver.resolve(DOMAIN);
+    Resolution first = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.FETCHED, first.source());
     assertEquals(Mode.ENFORCE, applied(first).policy().mode());
     int queries = dns.queryCount();
     int gets = host.requestCount();
 
-    Resolution second = resolver.resolve(DOMAIN);
+    Resolution second = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.CACHED, second.source());
     assertEquals(queries, dns.queryCount(), "no DNS query for a fresh cached policy");
     assertEquals(gets, host.requestCount(), "no HTTPS fetch for a fresh cached policy");
@@ -130,7 +130,7 @@ class PolicyResolverTest {
 
   @Test
   void sameIdIsConfirmedWithoutAFetch() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     int gets = host.requestCount();
     Resolution r = refresh();
     assertEquals(Resolution.Source.CACHED_ID_CONFIRMED, r.source());
@@ -140,7 +140,7 @@ class PolicyResolverTest {
 
   @Test
   void newIdFetchesTheNewPolicy() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     dns.remove(TXT).txt(TXT, "v=STSv1; id=2");
     host.body(new String(SamplePolicies.testing(DOMAIN)));
     PolicyState.Applied state = applied(refresh());
@@ -152,7 +152,7 @@ class PolicyResolverTest {
 
   @Test
   void strippedTxtRecordKeepsTheCachedPolicy() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     dns.remove(TXT);
     Resolution r = refresh();
     assertEquals(Resolution.Source.CACHED_DESPITE_FAILURE, r.source());
@@ -161,7 +161,7 @@ class PolicyResolverTest {
 
   @Test
   void dnsFailureKeepsTheCachedPolicy() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
     Resolution r = refresh();
     assertEquals(Resolution.Source.CACHED_DESPITE_FAILURE, r.source());
@@ -170,7 +170,7 @@ class PolicyResolverTest {
 
   @Test
   void policyHostDownWithNewIdKeepsTheCachedPolicyAndReports() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     dns.remove(TXT).txt(TXT, "v=STSv1; id=2");
     host.serverError();
     Resolution r = refresh();
@@ -184,7 +184,7 @@ class PolicyResolverTest {
 
   @Test
   void failedFetchIsNotRepeatedForTheSameIdWithinTheBackoff() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     dns.remove(TXT).txt(TXT, "v=STSv1; id=2");
     host.serverError();
     refresh();
@@ -206,20 +206,20 @@ class PolicyResolverTest {
 
   @Test
   void expiredPolicyIsNotAppliedWhenTheRecordIsGone() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     dns.remove(TXT);
     clock.advance(Duration.ofSeconds(86400));
-    Resolution r = resolver.resolve(DOMAIN);
+    Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.NO_POLICY, r.source());
     assertInstanceOf(PolicyState.Absent.class, r.state());
   }
 
   @Test
   void expiredPolicyIsFetchedAgainEvenWithTheSameId() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     clock.advance(Duration.ofDays(2));
     int gets = host.requestCount();
-    Resolution r = resolver.resolve(DOMAIN);
+    Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.FETCHED, r.source());
     assertEquals(gets + 1, host.requestCount());
     assertEquals(clock.instant(), applied(r).fetchedAt(), "the max_age clock restarts");
@@ -227,7 +227,7 @@ class PolicyResolverTest {
 
   @Test
   void nonePolicyReplacesEnforce() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     dns.remove(TXT).txt(TXT, "v=STSv1; id=3");
     host.body(new String(SamplePolicies.none()));
     Resolution r = refresh();
@@ -238,9 +238,9 @@ class PolicyResolverTest {
 
   @Test
   void policyChangedWithoutNewIdIsReported() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     host.body(ENFORCE.replace("mx1.", "mx2."));
-    resolver.refreshNowAsync(DOMAIN).join();
+    resolver.refreshAsync(DOMAIN).join();
     assertTrue(events.contains("CHANGED_WITHOUT_NEW_ID"), events.toString());
   }
 
@@ -248,7 +248,7 @@ class PolicyResolverTest {
   void concurrentColdLookupsShareOneQueryAndOneFetch() {
     List<CompletableFuture<Resolution>> all = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      all.add(resolver.resolveAsync(DOMAIN));
+      all.add(resolver.lookupAsync(DOMAIN));
     }
     for (CompletableFuture<Resolution> f : all) {
       assertEquals(Mode.ENFORCE, applied(f.join()).policy().mode());
@@ -259,7 +259,7 @@ class PolicyResolverTest {
 
   @Test
   void restartServesTheStoredPolicyWithoutIo() {
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     resolver.close();
     store.close();
     dns.resetQueryCounts();
@@ -268,7 +268,7 @@ class PolicyResolverTest {
 
     store = FilePolicyStore.open(dir);
     resolver = newResolver(store);
-    Resolution r = resolver.resolve(DOMAIN);
+    Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.CACHED, r.source());
     assertEquals("1", applied(r).id());
     assertEquals(0, host.requestCount());
@@ -280,11 +280,11 @@ class PolicyResolverTest {
     DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).build();
-    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher), store).clock(clock)
+    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher)).store(store).clock(clock)
         .proactiveRefresh(Duration.ZERO).backgroundDiscovery(true).build();
-    Resolution first = resolver.resolve(DOMAIN);
+    Resolution first = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.NOT_YET_DISCOVERED, first.source());
-    Resolution later = resolver.recheckAsync(DOMAIN).thenCompose(s -> resolver.resolveAsync(DOMAIN))
+    Resolution later = resolver.recheckAsync(DOMAIN).thenCompose(s -> resolver.lookupAsync(DOMAIN))
         .join();
     assertEquals(Resolution.Source.CACHED, later.source());
   }
@@ -292,12 +292,12 @@ class PolicyResolverTest {
   @Test
   void noPolicyAndTemporaryFailureWithoutCacheAreTold() {
     dns.remove(TXT);
-    assertEquals(Resolution.Source.NO_POLICY, resolver.resolve(DOMAIN).source());
+    assertEquals(Resolution.Source.NO_POLICY, resolver.lookup(DOMAIN).source());
     dns.txt(TXT, "v=STSv1; id=1").fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
-    assertEquals(Resolution.Source.TEMPORARY_FAILURE, resolver.resolve(DOMAIN).source());
+    assertEquals(Resolution.Source.TEMPORARY_FAILURE, resolver.lookup(DOMAIN).source());
     dns.clearFaults();
     host.notFound();
-    Resolution r = resolver.resolve(DOMAIN);
+    Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.POLICY_FAILURE, r.source());
     assertEquals(ResultType.STS_POLICY_FETCH_ERROR, assertInstanceOf(PolicyState.Absent.class,
         r.state()).failure().orElseThrow().resultType());
@@ -344,16 +344,16 @@ class PolicyResolverTest {
     };
     store = FilePolicyStore.open(dir.resolve("unused"));
     resolver = newResolver(broken);
-    Resolution r = resolver.resolve(DOMAIN);
+    Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.FETCHED, r.source());
-    assertEquals(Resolution.Source.CACHED, resolver.resolve(DOMAIN).source());
+    assertEquals(Resolution.Source.CACHED, resolver.lookup(DOMAIN).source());
   }
 
   @Test
   void proactiveRefreshFetchesADuePolicyAndRestartsItsClock() {
     resolver.close();
     resolver = newResolver(store, Duration.ofDays(1));
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     int gets = host.requestCount();
     resolver.runProactiveRefresh().join();
     assertEquals(gets, host.requestCount(), "nothing is due right after a fetch");
@@ -361,7 +361,7 @@ class PolicyResolverTest {
     clock.advance(Duration.ofHours(13)); // max_age 1 day: due after about half of it
     resolver.runProactiveRefresh().join();
     assertEquals(gets + 1, host.requestCount(), "one fetch, whatever the TXT id");
-    Resolution r = resolver.resolve(DOMAIN);
+    Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.CACHED, r.source());
     assertEquals(clock.instant(), applied(r).fetchedAt(), "the max_age clock restarted");
   }
@@ -370,7 +370,7 @@ class PolicyResolverTest {
   void proactiveRefreshIsLeftToTheMtaHoldingTheLease() {
     resolver.close();
     resolver = newResolver(store, Duration.ofDays(1));
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     assertTrue(store.tryLease(DOMAIN, "another-mta", Duration.ofHours(1)).isPresent());
     clock.advance(Duration.ofHours(13));
     int gets = host.requestCount();
@@ -385,7 +385,7 @@ class PolicyResolverTest {
     DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).build();
-    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher), store).clock(clock)
+    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher)).store(store).clock(clock)
         .proactiveRefresh(Duration.ZERO).maximumDomains(1)
         .listener(new ResolverListener() {
           @Override
@@ -393,21 +393,21 @@ class PolicyResolverTest {
             evicted.add(domain + (fresh ? " fresh" : " stale"));
           }
         }).build();
-    resolver.resolve(DOMAIN);
+    resolver.lookup(DOMAIN);
     dns.remove("_mta-sts.other.example.test").txt("_mta-sts.other.example.test", "v=STSv1; id=1");
-    resolver.resolve("other.example.test"); // no policy host: a policy failure, but an entry
-    resolver.resolve("third.example.test");
+    resolver.lookup("other.example.test"); // no policy host: a policy failure, but an entry
+    resolver.lookup("third.example.test");
     assertTrue(resolver.size() <= 1, "bounded: " + resolver.size());
     assertTrue(evicted.contains(DOMAIN + " fresh"), evicted.toString());
 
     int gets = host.requestCount();
     dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
-    Resolution back = resolver.resolve(DOMAIN);
+    Resolution back = resolver.lookup(DOMAIN);
     assertEquals(Mode.ENFORCE, applied(back).policy().mode(), "read back from the store");
     assertEquals(gets, host.requestCount());
   }
 
   private Resolution refresh() {
-    return resolver.checkIdAsync(DOMAIN).join();
+    return resolver.recheckAsync(DOMAIN).join();
   }
 }

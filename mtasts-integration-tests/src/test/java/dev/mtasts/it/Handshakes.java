@@ -1,5 +1,6 @@
 package dev.mtasts.it;
 
+import dev.mtasts.testkit.FixedPolicySource;
 import dev.mtasts.testkit.IssuedCertificate;
 import dev.mtasts.testkit.TestCertificateAuthority;
 import dev.mtasts.decision.MtaSts;
@@ -41,20 +42,9 @@ final class Handshakes {
   private Handshakes() {}
 
   /** A facade whose source always answers {@code state}, recording every verdict. */
-  static MtaSts facade(PolicyState state, CertificateVerifier verifier, List<String> verdicts) {
-    PolicySource source = new PolicySource() {
-      @Override
-      public CompletableFuture<PolicyState> currentAsync(String domain) {
-        return CompletableFuture.completedFuture(state);
-      }
-
-      @Override
-      public CompletableFuture<PolicyState> recheckAsync(String domain) {
-        return currentAsync(domain);
-      }
-    };
-    return MtaSts.builder().policySource(source).certificateVerifier(verifier)
-        .verdictListener((lookup, host, verdict) -> verdicts.add(host + " " + verdict))
+  static MtaSts facade(PolicyState state, TestCertificateAuthority ca, List<String> verdicts) {
+        return MtaSts.builder().policySource(FixedPolicySource.of(state)).trustStore(ca.trustStore())
+        .listener(e -> verdicts.add(e.mxHost() + " " + e.verdict()))
         .build();
   }
 
@@ -74,7 +64,7 @@ final class Handshakes {
   }
 
   /** What the client saw. */
-  record Result(Optional<Verdict> verdict, Optional<Exception> failure, String protocol,
+  record Result(Verdict verdict, Optional<Exception> failure, String protocol,
       List<SNIServerName> serverSawSni) {}
 
   /**
@@ -124,10 +114,11 @@ final class Handshakes {
           String protocol = ssl.getSession().getProtocol();
           ssl.close();
           served.get();
-          return new Result(trust.verdict(), Optional.empty(), protocol, List.copyOf(sni));
+          Verdict verdict = trust.afterHandshake();
+          return new Result(verdict, Optional.empty(), protocol, List.copyOf(sni));
         } catch (IOException e) {
           served.get();
-          return new Result(trust.verdict(), Optional.of(e), "", List.copyOf(sni));
+          return new Result(trust.afterHandshake(e), Optional.of(e), "", List.copyOf(sni));
         }
       }
     }

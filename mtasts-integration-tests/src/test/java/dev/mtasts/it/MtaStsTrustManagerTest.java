@@ -26,18 +26,17 @@ import org.junit.jupiter.api.Test;
 class MtaStsTrustManagerTest {
   private static final TestCertificateAuthority CA =
       TestCertificateAuthority.create("Trust Manager Test CA", Clock.systemUTC());
-  private static final CertificateVerifier VERIFIER = Handshakes.verifier(CA, Clock.systemUTC());
   private final List<String> verdicts = new ArrayList<>();
 
   private MtaSts enforce() {
-    return facade(applied(Mode.ENFORCE), VERIFIER, verdicts);
+    return facade(applied(Mode.ENFORCE), CA, verdicts);
   }
 
   @Test
   void enforceAcceptsAGoodCertificateAndSendsTheMxNameAsSni() throws Exception {
     Handshakes.Result r = handshake(enforce(), CA.issueViaIntermediate(MX), MX, null, null);
     assertTrue(r.failure().isEmpty(), () -> r.failure().get().toString());
-    assertInstanceOf(Verdict.Deliver.class, r.verdict().orElseThrow());
+    assertInstanceOf(Verdict.Deliver.class, r.verdict());
     assertEquals(MX, Handshakes.sniName(r));
     assertTrue(r.protocol().equals("TLSv1.3") || r.protocol().equals("TLSv1.2"), r.protocol());
     assertEquals(1, verdicts.size());
@@ -47,7 +46,7 @@ class MtaStsTrustManagerTest {
   void enforceRejectsTheHandshakeWithAWrongNameCertificate() throws Exception {
     Handshakes.Result r = handshake(enforce(), CA.issue("other.example.test"), MX, null, null);
     assertInstanceOf(SSLHandshakeException.class, r.failure().orElseThrow());
-    Verdict.Refuse refuse = assertInstanceOf(Verdict.Refuse.class, r.verdict().orElseThrow());
+    Verdict.Refuse refuse = assertInstanceOf(Verdict.Refuse.class, r.verdict());
     assertEquals(ResultType.CERTIFICATE_HOST_MISMATCH, refuse.failure().resultType());
     assertEquals(List.of(MX + " " + refuse), verdicts);
   }
@@ -63,7 +62,7 @@ class MtaStsTrustManagerTest {
   private ResultType refused(IssuedCertificate cert) throws Exception {
     Handshakes.Result r = handshake(enforce(), cert, MX, null, null);
     assertInstanceOf(SSLHandshakeException.class, r.failure().orElseThrow());
-    return assertInstanceOf(Verdict.Refuse.class, r.verdict().orElseThrow()).failure().resultType();
+    return assertInstanceOf(Verdict.Refuse.class, r.verdict()).failure().resultType();
   }
 
   @Test
@@ -72,26 +71,26 @@ class MtaStsTrustManagerTest {
     Handshakes.Result r = handshake(enforce(), CA.issue(unlisted), unlisted, null, null);
     assertInstanceOf(SSLHandshakeException.class, r.failure().orElseThrow());
     assertEquals("mx-not-in-policy",
-        assertInstanceOf(Verdict.Refuse.class, r.verdict().orElseThrow()).failure()
+        assertInstanceOf(Verdict.Refuse.class, r.verdict()).failure()
             .failureReasonCode());
   }
 
   @Test
   void testingLetsTheHandshakeProceedAndRecordsTheFailure() throws Exception {
-    MtaSts testing = facade(applied(Mode.TESTING), VERIFIER, verdicts);
+    MtaSts testing = facade(applied(Mode.TESTING), CA, verdicts);
     Handshakes.Result r = handshake(testing, CA.issueExpired(MX), MX, null, null);
     assertTrue(r.failure().isEmpty(), () -> r.failure().get().toString());
     Verdict.DeliverAndReport report =
-        assertInstanceOf(Verdict.DeliverAndReport.class, r.verdict().orElseThrow());
+        assertInstanceOf(Verdict.DeliverAndReport.class, r.verdict());
     assertEquals(ResultType.CERTIFICATE_EXPIRED, report.failure().resultType());
     assertEquals(List.of(MX + " " + report), verdicts);
   }
 
   @Test
   void withoutAPolicyAnyCertificateIsAccepted() throws Exception {
-    MtaSts none = facade(noPolicy(), VERIFIER, verdicts);
+    MtaSts none = facade(noPolicy(), CA, verdicts);
     Handshakes.Result r = handshake(none, CA.selfSigned("whatever.invalid"), MX, null, null);
     assertTrue(r.failure().isEmpty(), () -> r.failure().get().toString());
-    assertInstanceOf(Verdict.Deliver.class, r.verdict().orElseThrow());
+    assertInstanceOf(Verdict.Deliver.class, r.verdict());
   }
 }

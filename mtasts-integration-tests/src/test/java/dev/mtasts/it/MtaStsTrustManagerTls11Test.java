@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
 class MtaStsTrustManagerTls11Test {
   private static final TestCertificateAuthority CA =
       TestCertificateAuthority.create("TLS 1.1 Test CA", Clock.systemUTC());
-  private static final CertificateVerifier VERIFIER = Handshakes.verifier(CA, Clock.systemUTC());
   private static final String[] TLS11 = {"TLSv1.1"};
   private static final String[] ANY = {"TLSv1.3", "TLSv1.2", "TLSv1.1"};
   private final List<String> verdicts = new ArrayList<>();
@@ -49,10 +48,10 @@ class MtaStsTrustManagerTls11Test {
 
   @Test
   void enforceRefusesAHandshakeThatNegotiatedTls11() throws Exception {
-    Handshakes.Result r = handshake(facade(applied(Mode.ENFORCE), VERIFIER, verdicts),
+    Handshakes.Result r = handshake(facade(applied(Mode.ENFORCE), CA, verdicts),
         CA.issue(MX), MX, TLS11, ANY);
     assertInstanceOf(SSLHandshakeException.class, r.failure().orElseThrow());
-    Failure f = assertInstanceOf(Verdict.Refuse.class, r.verdict().orElseThrow()).failure();
+    Failure f = assertInstanceOf(Verdict.Refuse.class, r.verdict()).failure();
     assertEquals(ResultType.VALIDATION_FAILURE, f.resultType());
     assertEquals("tls-version", f.failureReasonCode());
     assertTrue(f.detail().contains("TLSv1.1"), f.detail());
@@ -60,10 +59,10 @@ class MtaStsTrustManagerTls11Test {
 
   @Test
   void testingReportsTls11AndLetsItProceed() throws Exception {
-    Handshakes.Result r = handshake(facade(applied(Mode.TESTING), VERIFIER, verdicts),
+    Handshakes.Result r = handshake(facade(applied(Mode.TESTING), CA, verdicts),
         CA.issue(MX), MX, TLS11, ANY);
     assertEquals("TLSv1.1", r.protocol());
-    Failure f = assertInstanceOf(Verdict.DeliverAndReport.class, r.verdict().orElseThrow())
+    Failure f = assertInstanceOf(Verdict.DeliverAndReport.class, r.verdict())
         .failure();
     assertEquals("tls-version", f.failureReasonCode());
   }
@@ -71,18 +70,21 @@ class MtaStsTrustManagerTls11Test {
   @Test
   void withoutAPolicyTls11IsOpportunisticTls() throws Exception {
     Handshakes.Result r =
-        handshake(facade(noPolicy(), VERIFIER, verdicts), CA.issue(MX), MX, TLS11, ANY);
+        handshake(facade(noPolicy(), CA, verdicts), CA.issue(MX), MX, TLS11, ANY);
     assertEquals("TLSv1.1", r.protocol());
-    assertInstanceOf(Verdict.Deliver.class, r.verdict().orElseThrow());
+    assertInstanceOf(Verdict.Deliver.class, r.verdict());
   }
 
   @Test
   void theFacadesParametersNeverOfferTls11() throws Exception {
     // With MtaSts.sslParameters as they are (TLS 1.2+), a TLS 1.1-only server cannot complete a
-    // handshake at all, and the trust manager is never asked.
-    Handshakes.Result r = handshake(facade(applied(Mode.ENFORCE), VERIFIER, verdicts),
+    // handshake at all, and the trust manager is never asked; afterHandshake(e) still gives the one
+    // verdict of the session, and reports it once.
+    Handshakes.Result r = handshake(facade(applied(Mode.ENFORCE), CA, verdicts),
         CA.issue(MX), MX, TLS11, null);
     assertInstanceOf(SSLHandshakeException.class, r.failure().orElseThrow());
-    assertTrue(r.verdict().isEmpty());
+    Failure f = assertInstanceOf(Verdict.Refuse.class, r.verdict()).failure();
+    assertEquals("tls-handshake-failed", f.failureReasonCode());
+    assertEquals(1, verdicts.size(), verdicts::toString);
   }
 }

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mtasts.decision.Dane;
-import dev.mtasts.decision.DiscoveryPolicySource;
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.PolicyLookup;
 import dev.mtasts.decision.SessionDetails;
@@ -94,18 +93,11 @@ class TlsRptEndToEndTest {
   void oneDayOfDeliveriesBecomesOneReportPostedToTheRua() throws Exception {
     DnsClient dnsClient = DnsjavaClient.builder().server(dns.address()).cache(false)
         .timeout(Duration.ofSeconds(2)).build();
-    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().sslContext(CA.sslContext())
-        .port(policyHost.port()).connectTimeout(Duration.ofSeconds(2))
-        .deadline(Duration.ofSeconds(5)).build();
     FileTlsRptStore store = new FileTlsRptStore(tmp.resolve("tlsrpt"));
     TlsRptCollector collector = TlsRptCollector.builder().clock(clock).store(store)
         .flushInterval(Duration.ZERO).build();
-    MtaSts mtaSts = MtaSts.builder()
-        .policySource(new DiscoveryPolicySource(new PolicyDiscoverer(dnsClient, fetcher)))
-        .certificateVerifier(CertificateVerifier.builder()
-            .trustedCertificates(List.of(CA.certificate())).build())
-        .tlsRpt(collector)
-        .build();
+    MtaSts mtaSts = MtaSts.builder().dnsClient(dnsClient).trustStore(CA.trustStore())
+        .policyHostPort(policyHost.port()).clock(clock).listener(collector).build();
     InetAddress self = InetAddress.getByName("192.0.2.10");
     SessionDetails to1 = SessionDetails.of(self, InetAddress.getByName("198.51.100.1"))
         .withHelo("mx1.example.test");
@@ -124,8 +116,10 @@ class TlsRptEndToEndTest {
     assertInstanceOf(Verdict.Refuse.class, lookup.verify("mx3.example.test",
         CA.issue("other.example.test").chain(), "TLSv1.3", Dane.NOT_USED, to3));
 
-    // The policy host goes down: the next delivery has no policy, which is reported.
+    // The policy host goes down and the cache is emptied: the next delivery has no policy, which
+    // is reported.
     policyHost.close();
+    mtaSts.cache().orElseThrow().purge(DOMAIN);
     PolicyLookup down = mtaSts.lookup(DOMAIN);
     assertEquals(PolicyLookup.Status.NO_POLICY, down.status());
     assertInstanceOf(Verdict.Deliver.class,

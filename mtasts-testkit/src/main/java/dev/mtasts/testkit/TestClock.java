@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * TestClock clock = new TestClock(Instant.parse("2026-11-28T12:00:00Z"));
- * PolicyResolver resolver = PolicyResolver.builder(discoverer, store).clock(clock).build();
+ * PolicyResolver resolver = PolicyResolver.builder(discoverer).store(store).clock(clock).build();
  * clock.advance(Duration.ofMinutes(6));   // past the fetch back-off
  * }</pre>
  */

@@ -2,12 +2,9 @@ package dev.mtasts.examples.relay;
 
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.MtaStsTrustManager;
-import dev.mtasts.decision.MxCandidate;
 import dev.mtasts.decision.PolicyLookup;
 import dev.mtasts.decision.Verdict;
-import dev.mtasts.dns.DnsClient;
 import dev.mtasts.dns.DnsResult;
-import dev.mtasts.dns.MxHost;
 import dev.mtasts.dns.MxRecords;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -37,8 +34,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  *   <li>{@link MtaSts#lookup(String) look up} the policy of the recipient domain; defer when the
  *       lookup says so ({@code deferWhenUnavailable});
  *   <li>get the MX list from DNS and walk {@link PolicyLookup#candidates(List)} in preference order;
- *       a host the enforced policy does not list is skipped and {@linkplain
- *       PolicyLookup#mxNotPermitted(String) reported};
+ *       a host the enforced policy does not list is left out, and the lookup reports it;
  *   <li>connect with Angus to the MX <em>name</em> (so SNI and the certificate check use it) with
  *       STARTTLS enabled, through a fresh {@code SSLContext} whose only trust manager is {@link
  *       MtaSts#trustManager(PolicyLookup, String)}: the certificate, name and TLS version checks run
@@ -73,7 +69,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * resolved by the JVM as usual.
  *
  * <pre>{@code
- * MtaSts mtaSts = MtaSts.builder().policySource(resolver).verdictListener(reporter).build();
+ * MtaSts mtaSts = MtaSts.builder().policySource(resolver).listener(reporter).build();
  * MtaStsRelay relay = MtaStsRelay.builder(mtaSts, DnsjavaClient.system())
  *     .heloName("relay.example.net")
  *     .build();
@@ -87,14 +83,12 @@ public final class MtaStsRelay {
   private static final int SMTP_PORT = 25;
 
   private final MtaSts mtaSts;
-  private final DnsClient dns;
   private final Map<String, Integer> ports;
   private final String heloName;
   private final Duration timeout;
 
   private MtaStsRelay(Builder b) {
     this.mtaSts = b.mtaSts;
-    this.dns = b.dns;
     this.ports = Map.copyOf(b.ports);
     this.heloName = b.heloName;
     this.timeout = b.timeout;
@@ -103,12 +97,11 @@ public final class MtaStsRelay {
   /**
    * Starts a builder.
    *
-   * @param mtaSts the MTA-STS facade (with its policy source, verifier and verdict listener)
-   * @param dns where the MX records come from
+   * @param mtaSts the MTA-STS facade; its DNS client also answers the MX lookups
    * @return a new builder
    */
-  public static Builder builder(MtaSts mtaSts, DnsClient dns) {
-    return new Builder(mtaSts, dns);
+  public static Builder builder(MtaSts mtaSts) {
+    return new Builder(mtaSts);
   }
 
   /**
@@ -131,15 +124,12 @@ public final class MtaStsRelay {
           + " could not be looked up: " + lookup.state(), Optional.empty(), attempts);
     }
     List<String> mxHosts;
-    DnsResult<MxRecords> mx = dns.mx(lookup.domain());
+    DnsResult<MxRecords> mx = mtaSts.mxAsync(lookup.domain()).join();
     if (mx instanceof DnsResult.Answer<MxRecords> answer) {
-      MxRecords records = answer.value();
-      if (records instanceof MxRecords.NullMx) {
+      mxHosts = answer.value().hostNames();
+      if (mxHosts.isEmpty()) {
         return new DeliveryResult.Bounced(domain + " accepts no mail (null MX)", attempts);
       }
-      mxHosts = records instanceof MxRecords.Explicit explicit
-          ? explicit.hosts().stream().map(MxHost::host).toList()
-          : List.of(((MxRecords.Implicit) records).domain());
     } else if (mx instanceof DnsResult.TemporaryFailure<MxRecords> failure) {
       return new DeliveryResult.Deferred("the MX lookup of " + domain + " failed: "
           + failure.detail(), Optional.empty(), attempts);
@@ -147,15 +137,14 @@ public final class MtaStsRelay {
       return new DeliveryResult.Bounced(domain + " does not exist", attempts);
     }
 
-    boolean refusedByMtaSts = false;
-    for (MxCandidate candidate : lookup.candidates(mxHosts)) {
-      String host = candidate.host();
-      if (!candidate.permitted()) {
-        Verdict verdict = lookup.mxNotPermitted(host);
-        attempts.add(new DeliveryResult.Attempt(host, Optional.of(verdict), "not in the policy"));
-        refusedByMtaSts = true;
-        continue;
+    List<String> candidates = lookup.candidates(mxHosts); // reports the hosts it leaves out
+    boolean refusedByMtaSts = candidates.size() < mxHosts.size();
+    for (String host : mxHosts) {
+      if (!candidates.contains(host)) {
+        attempts.add(new DeliveryResult.Attempt(host, Optional.empty(), "not in the policy"));
       }
+    }
+    for (String host : candidates) {
       Try t = tryHost(lookup, host, message, recipients);
       attempts.add(new DeliveryResult.Attempt(host, t.verdict(), t.outcome()));
       switch (t.kind()) {
@@ -232,8 +221,7 @@ public final class MtaStsRelay {
       if (!transport.isSSL()) {
         verdict = lookup.starttlsNotSupported(host);
       } else {
-        verdict = trust.verdict().orElseGet(
-            () -> lookup.handshakeFailed(host, "the certificate was not checked"));
+        verdict = trust.afterHandshake();
       }
       if (verdict instanceof Verdict.Refuse refuse) {
         return new Try(Kind.REFUSED, false, Optional.of(verdict),
@@ -266,20 +254,22 @@ public final class MtaStsRelay {
    */
   private static Try connectFailed(PolicyLookup lookup, String host, MtaStsTrustManager trust,
       SMTPTransport transport, MessagingException e) {
-    Optional<Verdict> checked = trust.verdict();
-    if (checked.isPresent() && checked.get() instanceof Verdict.Refuse refuse) {
-      return new Try(Kind.REFUSED, false, checked,
-          "refused by MTA-STS in the handshake: " + refuse.failure().detail());
-    }
     if (transport.supportsExtension("STARTTLS")) {
-      Verdict verdict;
       if (transport.getLastReturnCode() != 220) {
-        verdict = lookup.starttlsNotSupported(host); // offered, then refused
-      } else {
-        verdict = lookup.handshakeFailed(host, String.valueOf(rootCause(e).getMessage()));
+        Verdict verdict = lookup.starttlsNotSupported(host); // offered, then refused
+        return new Try(verdict instanceof Verdict.Refuse ? Kind.REFUSED : Kind.FAILED, false,
+            Optional.of(verdict), "STARTTLS failed: " + e.getMessage());
       }
-      return new Try(verdict instanceof Verdict.Refuse ? Kind.REFUSED : Kind.FAILED, false,
-          Optional.of(verdict), "STARTTLS failed: " + e.getMessage());
+      // the handshake failed: the trust manager refused the host, or it never got that far
+      Throwable cause = rootCause(e);
+      Verdict verdict = trust.afterHandshake(
+          cause instanceof Exception ex ? ex : new Exception(String.valueOf(cause.getMessage())));
+      if (verdict instanceof Verdict.Refuse refuse) {
+        return new Try(Kind.REFUSED, false, Optional.of(verdict),
+            "refused by MTA-STS in the handshake: " + refuse.failure().detail());
+      }
+      return new Try(Kind.FAILED, false, Optional.of(verdict),
+          "STARTTLS failed: " + e.getMessage());
     }
     return new Try(Kind.FAILED, false, Optional.empty(), "could not connect: " + e.getMessage());
   }
@@ -304,14 +294,12 @@ public final class MtaStsRelay {
   /** Builds an {@link MtaStsRelay}. */
   public static final class Builder {
     private final MtaSts mtaSts;
-    private final DnsClient dns;
     private final Map<String, Integer> ports = new HashMap<>();
     private String heloName = "localhost";
     private Duration timeout = Duration.ofMinutes(1);
 
-    private Builder(MtaSts mtaSts, DnsClient dns) {
+    private Builder(MtaSts mtaSts) {
       this.mtaSts = Objects.requireNonNull(mtaSts, "mtaSts");
-      this.dns = Objects.requireNonNull(dns, "dns");
     }
 
     /**

@@ -45,7 +45,7 @@ class MtaStsRelayTest {
   }
 
   private static DeliveryResult deliver(SmtpServer... servers) throws Exception {
-    MtaStsRelay.Builder b = MtaStsRelay.builder(world.mtaSts(), world.dnsClient)
+    MtaStsRelay.Builder b = MtaStsRelay.builder(world.mtaSts())
         .heloName("relay.origin.example.test")
         .timeout(Duration.ofSeconds(5));
     for (SmtpServer server : servers) {

@@ -54,7 +54,7 @@ class MtaStsRelayTls11Test {
     world.mx(MX1, MX2);
     try (SmtpServer old = SmtpServer.start(MX1, world.ca.issue(MX1).serverContext(), "TLSv1.1");
         SmtpServer mx2 = SmtpServer.start(MX2, world.ca.issue(MX2).serverContext())) {
-      DeliveryResult result = MtaStsRelay.builder(world.mtaSts(), world.dnsClient)
+      DeliveryResult result = MtaStsRelay.builder(world.mtaSts())
           .port(MX1, old.port()).port(MX2, mx2.port()).timeout(Duration.ofSeconds(5)).build()
           .deliver(DOMAIN, message(), recipients());
       DeliveryResult.Delivered d = assertInstanceOf(DeliveryResult.Delivered.class, result);

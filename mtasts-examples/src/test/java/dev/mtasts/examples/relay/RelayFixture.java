@@ -1,6 +1,5 @@
 package dev.mtasts.examples.relay;
 
-import dev.mtasts.decision.DiscoveryPolicySource;
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.Verdict;
 import dev.mtasts.discovery.PolicyDiscoverer;
@@ -83,10 +82,9 @@ final class RelayFixture implements AutoCloseable {
   }
 
   MtaSts mtaSts() {
-    return MtaSts.builder()
-        .policySource(new DiscoveryPolicySource(new PolicyDiscoverer(dnsClient, fetcher)))
-        .certificateVerifier(CertificateVerifier.builder().trustStore(ca.trustStore()).build())
-        .verdictListener((lookup, host, verdict) -> heard.add(new Heard(host, verdict)))
+    return MtaSts.builder().dnsClient(dnsClient).trustStore(ca.trustStore())
+        .policyHostPort(policyHost.port())
+        .listener(e -> heard.add(new Heard(e.mxHost(), e.verdict())))
         .build();
   }
 

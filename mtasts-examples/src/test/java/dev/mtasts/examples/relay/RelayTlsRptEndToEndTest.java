@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mtasts.decision.DiscoveryPolicySource;
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.testkit.ReportEndpoint;
@@ -65,15 +64,12 @@ class RelayTlsRptEndToEndTest {
   }
 
   private MtaSts mtaSts(TlsRptCollector collector) {
-    return MtaSts.builder()
-        .policySource(new DiscoveryPolicySource(new PolicyDiscoverer(world.dnsClient, world.fetcher)))
-        .certificateVerifier(CertificateVerifier.builder().trustStore(world.ca.trustStore()).build())
-        .tlsRpt(collector)
-        .build();
+    return MtaSts.builder().dnsClient(world.dnsClient).trustStore(world.ca.trustStore())
+        .policyHostPort(world.policyHost.port()).listener(collector).build();
   }
 
   private DeliveryResult deliver(MtaSts mtaSts, SmtpServer server) throws Exception {
-    return MtaStsRelay.builder(mtaSts, world.dnsClient)
+    return MtaStsRelay.builder(mtaSts)
         .heloName("relay.origin.example.test")
         .timeout(Duration.ofSeconds(5))
         .port(server.hostname(), server.port())
@@ -102,6 +98,7 @@ class RelayTlsRptEndToEndTest {
       assertTrue(wrongName.messages().isEmpty());
     }
     world.policyHost.close();
+    mtaSts.cache().orElseThrow().purge(DOMAIN); // as after a restart with nothing stored
     try (SmtpServer good = SmtpServer.start(MX1, world.ca.issue(MX1).serverContext())) {
       assertInstanceOf(DeliveryResult.Delivered.class, deliver(mtaSts, good),
           "no policy can be fetched and none is cached: delivered without MTA-STS");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mtasts.testkit.TestClock;
 import dev.mtasts.dns.DnsClient;
 import dev.mtasts.dns.DnsResult;
 import dev.mtasts.dns.MxRecords;
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsRptReporterTest {
   static final LocalDate DAY = LocalDate.of(2026, 3, 1);
 
-  final TlsRptCollectorTest.MutableClock clock =
-      new TlsRptCollectorTest.MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+  final TestClock clock =
+      new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
   final Map<String, DnsResult<List<String>>> txt = new ConcurrentHashMap<>();
   final List<TlsRptEmail> sent = new ArrayList<>();
   volatile boolean mailerWorks = true;

@@ -10,6 +10,7 @@ import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;
 import dev.mtasts.result.ResultType;
+import dev.mtasts.testkit.FixedPolicySource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,19 +23,8 @@ class PolicyLookupTest {
   private final List<String> recorded = new ArrayList<>();
 
   private MtaSts facade(PolicyState state, boolean defer) {
-    PolicySource source = new PolicySource() {
-      @Override
-      public CompletableFuture<PolicyState> currentAsync(String domain) {
-        return CompletableFuture.completedFuture(state);
-      }
-
-      @Override
-      public CompletableFuture<PolicyState> recheckAsync(String domain) {
-        return currentAsync(domain);
-      }
-    };
-    return MtaSts.builder().policySource(source).deferWhenUnavailable(defer)
-        .verdictListener((lookup, host, verdict) -> recorded.add(host + " " + verdict))
+        return MtaSts.builder().policySource(FixedPolicySource.of(state)).deferWhenUnavailable(defer)
+        .listener(e -> recorded.add(e.mxHost() + " " + e.verdict()))
         .build();
   }
 
@@ -72,49 +62,51 @@ class PolicyLookupTest {
   }
 
   @Test
-  void enforceMarksUnlistedHostsNotPermittedButKeepsThemInOrder() {
+  void enforceLeavesUnlistedHostsOutKeepsTheOrderAndReportsEachOnce() {
     PolicyLookup lookup = facade(applied(Mode.ENFORCE), false).lookup("example.com");
-    List<MxCandidate> candidates = lookup.candidates(
-        List.of("evil.example.net", "MX1.example.com.", "a.backup.example.com", "a.b.backup.example.com"));
-    assertEquals(4, candidates.size());
-    assertEquals("evil.example.net", candidates.get(0).host());
-    assertFalse(candidates.get(0).permitted());
-    assertEquals("mx-not-in-policy", candidates.get(0).failure().orElseThrow().failureReasonCode());
-    assertEquals(ResultType.VALIDATION_FAILURE, candidates.get(0).failure().orElseThrow().resultType());
-    assertTrue(candidates.get(1).permitted());
-    assertTrue(candidates.get(1).failure().isEmpty());
-    assertTrue(candidates.get(2).permitted());
-    assertFalse(candidates.get(3).permitted());
+    List<String> candidates = lookup.candidates(List.of("evil.example.net", "MX1.example.com.",
+        "a.backup.example.com", "a.b.backup.example.com"));
+    assertEquals(List.of("MX1.example.com.", "a.backup.example.com"), candidates);
+    assertEquals(2, recorded.size(), recorded::toString);
+    assertTrue(recorded.get(0).startsWith("evil.example.net Refuse"), recorded::toString);
+    assertTrue(recorded.get(0).contains("mx-not-in-policy"), recorded::toString);
+    assertTrue(recorded.get(0).contains(ResultType.VALIDATION_FAILURE.name()), recorded::toString);
+    assertTrue(recorded.get(1).startsWith("a.b.backup.example.com Refuse"), recorded::toString);
   }
 
   @Test
-  void aSkippedHostIsRefusedAndReportedUnderEnforceOnly() {
+  void anEnforcedPolicyListingNoMxLeavesNothingToTry() {
     PolicyLookup lookup = facade(applied(Mode.ENFORCE), false).lookup("example.com");
-    MxCandidate skipped = lookup.candidates(List.of("evil.example.net")).get(0);
-    assertTrue(recorded.isEmpty(), "marking candidates reports nothing");
-    Verdict.Refuse refuse =
-        assertInstanceOf(Verdict.Refuse.class, lookup.mxNotPermitted(skipped.host()));
-    assertEquals(skipped.failure().orElseThrow(), refuse.failure());
-    assertEquals(List.of("evil.example.net " + refuse), recorded);
-    assertInstanceOf(Verdict.Deliver.class, facade(absent(PolicyState.AbsentReason.NO_POLICY), false)
-        .lookup("example.com").mxNotPermitted("evil.example.net"));
+    assertEquals(List.of(), lookup.candidates(List.of("evil.example.net")));
+    assertEquals(1, recorded.size());
   }
 
   @Test
-  void testingPermitsUnlistedHostsButNamesTheMismatch() {
+  void aReportDeliveryKeepsEveryHostAndIsNeverRefused() throws Exception {
+    PolicyLookup lookup = facade(applied(Mode.ENFORCE), false).lookup("example.com");
+    SessionDetails report = SessionDetails.NONE.asTlsReportDelivery();
+    assertEquals(List.of("evil.example.net"), lookup.candidates(List.of("evil.example.net"), report));
+    assertTrue(recorded.isEmpty(), recorded::toString);
+    assertInstanceOf(Verdict.Deliver.class, lookup.starttlsNotSupported("evil.example.net", report));
+  }
+
+  @Test
+  void testingKeepsUnlistedHostsAndReportsTheMismatchWhenTheSessionIsDecided() {
     PolicyLookup lookup = facade(applied(Mode.TESTING), false).lookup("example.com");
-    MxCandidate c = lookup.candidates(List.of("evil.example.net")).get(0);
-    assertTrue(c.permitted());
-    assertTrue(c.failure().isPresent());
+    assertEquals(List.of("evil.example.net"), lookup.candidates(List.of("evil.example.net")));
+    assertTrue(recorded.isEmpty(), "nothing is decided before the session");
+    Verdict v = lookup.starttlsNotSupported("evil.example.net");
+    assertEquals("mx-not-in-policy",
+        assertInstanceOf(Verdict.DeliverAndReport.class, v).failure().failureReasonCode());
   }
 
   @Test
-  void noPolicyAndNonePermitEverything() {
+  void noPolicyAndNoneKeepEveryHostAndReportNothing() {
     for (PolicyState s : List.of(applied(Mode.NONE), absent(PolicyState.AbsentReason.NO_POLICY))) {
-      MxCandidate c = facade(s, false).lookup("example.com").candidates(List.of("any.example.net")).get(0);
-      assertTrue(c.permitted());
-      assertTrue(c.failure().isEmpty());
+      assertEquals(List.of("any.example.net"),
+          facade(s, false).lookup("example.com").candidates(List.of("any.example.net")));
     }
+    assertTrue(recorded.isEmpty(), recorded::toString);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.testkit.FixedPolicySource;
+import dev.mtasts.testkit.TestClock;
 import dev.mtasts.result.ResultType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -36,25 +38,14 @@ class TlsRptCollectorTest {
       List.of(MxPattern.of("mx1.example.com"), MxPattern.of("*.backup.example.com")));
   static final LocalDate DAY = LocalDate.of(2026, 3, 1);
 
-  final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+  final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
   final AtomicReference<PolicyState> state = new AtomicReference<>();
 
   @TempDir
   Path tmp;
 
   MtaSts mtaSts(TlsRptCollector collector) {
-    PolicySource source = new PolicySource() {
-      @Override
-      public CompletableFuture<PolicyState> currentAsync(String domain) {
-        return CompletableFuture.completedFuture(state.get());
-      }
-
-      @Override
-      public CompletableFuture<PolicyState> recheckAsync(String domain) {
-        return currentAsync(domain);
-      }
-    };
-    return MtaSts.builder().policySource(source).tlsRpt(collector).build();
+        return MtaSts.builder().policySource(new FixedPolicySource(state::get)).listener(collector).build();
   }
 
   static PolicyState applied(Policy policy, Optional<Failure> refreshFailure) {
@@ -233,37 +224,5 @@ class TlsRptCollectorTest {
   static PolicyResult find(List<PolicyResult> results, AppliedPolicy policy) {
     return results.stream().filter(r -> r.policy().equals(policy)).findFirst()
         .orElseThrow(() -> new AssertionError("no " + policy + " in " + results));
-  }
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
