@@ -181,7 +181,7 @@ public final class FilePolicyStore implements PolicyStore {
    *     or locked
    */
   public static FilePolicyStore open(Path dir) {
-    return builder(dir).open();
+    return builder(dir).build();
   }
 
   /**
@@ -740,7 +740,7 @@ public final class FilePolicyStore implements PolicyStore {
      * @return the open store
      * @throws PolicyStoreException as {@link FilePolicyStore#open(Path)} does
      */
-    public FilePolicyStore open() {
+    public FilePolicyStore build() {
       Path real;
       try {
         Files.createDirectories(dir);

@@ -41,7 +41,7 @@ class FilePolicyStoreTest extends PolicyStoreContract {
 
   @Override
   protected PolicyStore newStore(MutableClock clock) {
-    return FilePolicyStore.builder(dir.resolve("store")).clock(clock).open();
+    return FilePolicyStore.builder(dir.resolve("store")).clock(clock).build();
   }
 
   private Path storeDir() {
@@ -50,7 +50,7 @@ class FilePolicyStoreTest extends PolicyStoreContract {
 
   private FilePolicyStore reopen(List<StoreProblem> problems) {
     store.close();
-    store = FilePolicyStore.builder(dir.resolve("store")).clock(clock).problemListener(problems::add).open();
+    store = FilePolicyStore.builder(dir.resolve("store")).clock(clock).problemListener(problems::add).build();
     return (FilePolicyStore) store;
   }
 

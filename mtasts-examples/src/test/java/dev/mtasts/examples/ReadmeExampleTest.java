@@ -39,6 +39,21 @@ class ReadmeExampleTest {
   }
 
   /**
+   * The MTA example of "Using it in an MTA" compiles against the library, and the set-up of a
+   * persistent, reporting sender in it takes at most five lines.
+   */
+  @Test
+  void mtaExampleCompilesWithAFiveLineSetUp(@TempDir Path dir) throws Exception {
+    String code = compileReadmeBlock("mta-example", 60, dir, "Sender");
+    int start = code.indexOf("MtaSts.builder()");
+    int end = code.indexOf(".build();", start);
+    assertTrue(start >= 0 && end > start, code);
+    long setUpLines = code.substring(start, end).lines().count();
+    assertTrue(setUpLines <= 5, "the set-up takes " + setUpLines + " lines");
+    assertTrue(code.contains(".store(") && code.contains(".reporting("), code);
+  }
+
+  /**
    * The testkit example in the README compiles, and its test passes against the real servers (this
    * module's surefire maps mta-sts.example.test to loopback, as the README tells users to).
    */
@@ -71,7 +86,7 @@ class ReadmeExampleTest {
    * Compiles the Java block between {@code <!-- NAME:start -->} and {@code <!-- NAME:end -->} of the
    * README into {@code dir}, after checking that it stays short.
    */
-  private static void compileReadmeBlock(String name, int maxLines, Path dir, String className)
+  private static String compileReadmeBlock(String name, int maxLines, Path dir, String className)
       throws Exception {
     String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
     int start = readme.indexOf("<!-- " + name + ":start -->");
@@ -88,5 +103,6 @@ class ReadmeExampleTest {
     int rc = compiler.run(null, null, diagnostics, "-d", dir.toString(),
         "-classpath", System.getProperty("java.class.path"), source.toString());
     assertEquals(0, rc, () -> "README block " + name + " does not compile:\n" + diagnostics);
+    return code;
   }
 }

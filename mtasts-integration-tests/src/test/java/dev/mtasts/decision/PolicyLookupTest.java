@@ -70,7 +70,7 @@ class PolicyLookupTest {
     assertEquals(2, recorded.size(), recorded::toString);
     assertTrue(recorded.get(0).startsWith("evil.example.net Refuse"), recorded::toString);
     assertTrue(recorded.get(0).contains("mx-not-in-policy"), recorded::toString);
-    assertTrue(recorded.get(0).contains(ResultType.VALIDATION_FAILURE.name()), recorded::toString);
+    assertTrue(recorded.get(0).contains(ResultType.VALIDATION_FAILURE.token()), recorded::toString);
     assertTrue(recorded.get(1).startsWith("a.b.backup.example.com Refuse"), recorded::toString);
   }
 

@@ -97,7 +97,7 @@ class TlsRptEndToEndTest {
     TlsRptCollector collector = TlsRptCollector.builder().clock(clock).store(store)
         .flushInterval(Duration.ZERO).build();
     MtaSts mtaSts = MtaSts.builder().dnsClient(dnsClient).trustStore(CA.trustStore())
-        .policyHostPort(policyHost.port()).clock(clock).listener(collector).build();
+        .policyHostPort(policyHost.port()).listener(collector).build();
     InetAddress self = InetAddress.getByName("192.0.2.10");
     SessionDetails to1 = SessionDetails.of(self, InetAddress.getByName("198.51.100.1"))
         .withHelo("mx1.example.test");
