@@ -62,7 +62,10 @@ import org.slf4j.LoggerFactory;
  * Elsewhere (H2 and other databases) the store uses portable SQL: a conditional {@code UPDATE}, an
  * {@code INSERT} when no row exists, and a retry when a concurrent writer inserted first; a lease
  * is one conditional {@code UPDATE}. Both keep the {@link PolicyStore} contract under concurrent
- * writers: the entry fetched last wins.
+ * writers: the entry fetched last wins. A row whose {@code fetched_at} lies in the future (more than
+ * {@link CachedPolicy#CLOCK_SKEW_TOLERANCE} ahead) was written by an MTA whose clock ran ahead; any
+ * save replaces it. On PostgreSQL "the future" is the database's own clock, so one MTA's fast
+ * clock cannot pin a row for the fleet; elsewhere it is the store's {@link Clock}.
  *
  * <h2>Rows that do not parse</h2>
  *
@@ -224,12 +227,13 @@ public final class JdbcPolicyStore implements PolicyStore {
           st.setString(3, text);
           st.setString(4, d);
           st.setObject(5, fetchedAt);
+          st.setObject(6, timestamp(clock.instant().plus(CachedPolicy.CLOCK_SKEW_TOLERANCE)));
           if (st.executeUpdate() > 0) {
             return true;
           }
         }
         if (sawDuplicate) {
-          // The row exists (the insert said so) and was fetched later: keep it.
+          // The row exists (the insert said so) and was fetched later, not in the future: keep it.
           return false;
         }
         try (PreparedStatement st = c.prepareStatement(sql.insert)) {
