@@ -54,10 +54,16 @@ import org.slf4j.LoggerFactory;
  *       fetched policy replaces it, a {@code mode: none} policy included; every successful fetch
  *       restarts the max_age clock.
  *   <li>Concurrent lookups of one domain share one TXT lookup and one fetch. Callers never wait on
- *       I/O inside the cache: store reads, DNS and HTTPS run on the resolver's executor.
- *   <li>Proactive refresh re-fetches cached policies before they expire (once a day each by default,
- *       spread over time, a bounded number at once; in a fleet sharing a {@link JdbcPolicyStore}, one
- *       MTA per domain through a lease).
+ *       I/O inside the cache: store reads, DNS and HTTPS run on the resolver's executor. Lookups
+ *       never wait for store writes, and wait for a store read at most {@linkplain
+ *       Builder#storeTimeouts a bound}; a store that fails or does not answer means "unknown"
+ *       (a temporary failure when nothing else is known), never "no policy".
+ *   <li>A stored policy fetched "in the future" (a clock ran ahead) is reported, taken as fetched
+ *       now, and replaced by the next successful fetch.
+ *   <li>Proactive refresh re-fetches cached policies before they expire, whatever the TXT lookup
+ *       says (RFC 8461 section 10.2): once a day each by default, spread over time, a bounded
+ *       number at once; in a fleet sharing a {@link JdbcPolicyStore}, one MTA per domain through a
+ *       lease.
  * </ul>
  *
  * <p>Thread-safe. Build one per MTA and {@link #close()} it on shutdown; the store stays open (it
@@ -363,7 +369,9 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
   }
 
   /**
-   * Fetches the policy now, whatever the TXT id and the back-off, as proactive refresh does.
+   * Fetches the policy now, whatever the TXT id and the back-off, as proactive refresh does. When
+   * the TXT record is gone or its lookup fails, a cached policy is fetched under its cached id
+   * (RFC 8461 section 10.2) and a success extends it; a failed fetch changes nothing.
    *
    * @param domain the policy domain
    * @return the resolution after the fetch
@@ -984,8 +992,8 @@ public final class PolicyResolver implements PolicySource, AutoCloseable {
 
     /**
      * Background mode (RFC 8461 Appendix B): a lookup of a domain with nothing fresh in memory
-     * answers "not discovered yet" at once and discovers in the background, so delivery never
-     * waits. Off by default.
+     * reads the store and, when that holds nothing fresh either, answers "not discovered yet" and
+     * discovers in the background, so delivery never waits for DNS or HTTPS. Off by default.
      *
      * @param background whether to discover in the background
      * @return this builder
