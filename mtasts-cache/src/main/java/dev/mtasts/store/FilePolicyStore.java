@@ -423,12 +423,12 @@ public final class FilePolicyStore implements PolicyStore {
         }
         try {
           CachedPolicy stored = EntryFormat.decode(current, p.domain);
-          if (stored.fetchedAt().isAfter(p.entry.fetchedAt())) {
+          if (keeps(stored, p.entry)) {
             return false;
           }
         } catch (CorruptEntryException e) {
           Entry entry = readEntry(p.domain, p.file);
-          if (entry.policy != null && entry.policy.fetchedAt().isAfter(p.entry.fetchedAt())) {
+          if (entry.policy != null && keeps(entry.policy, p.entry)) {
             return false;
           }
         }
@@ -438,6 +438,24 @@ public final class FilePolicyStore implements PolicyStore {
     } finally {
       l.unlock();
     }
+  }
+
+  /**
+   * Tells whether the stored entry outranks a new one: it was fetched later, and not at a time
+   * beyond the store clock's now (plus {@link CachedPolicy#CLOCK_SKEW_TOLERANCE}), which only a
+   * clock that ran ahead writes. Such an entry is replaced and reported.
+   */
+  private boolean keeps(CachedPolicy stored, CachedPolicy offered) {
+    if (!stored.fetchedAt().isAfter(offered.fetchedAt())) {
+      return false;
+    }
+    if (stored.fetchedInFuture(clock.instant())) {
+      LOG.warn("policy store: the entry of {} claims to have been fetched at {}, in the future;"
+          + " a clock ran ahead: replacing it with the policy fetched at {}", stored.domain(),
+          stored.fetchedAt(), offered.fetchedAt());
+      return false;
+    }
+    return true;
   }
 
   @Override

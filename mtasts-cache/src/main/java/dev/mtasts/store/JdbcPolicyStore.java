@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,7 +69,10 @@ import org.slf4j.LoggerFactory;
  * Elsewhere (H2 and other databases) the store uses portable SQL: a conditional {@code UPDATE}, an
  * {@code INSERT} when no row exists, and a retry when a concurrent writer inserted first; a lease
  * is one conditional {@code UPDATE}. Both keep the {@link PolicyStore} contract under concurrent
- * writers: the entry fetched last wins.
+ * writers: the entry fetched last wins. A row whose {@code fetched_at} lies in the future (more than
+ * {@link CachedPolicy#CLOCK_SKEW_TOLERANCE} ahead) was written by an MTA whose clock ran ahead; any
+ * save replaces it. On PostgreSQL "the future" is the database's own clock, so one MTA's fast
+ * clock cannot pin a row for the fleet; elsewhere it is the store's {@link Clock}.
  *
  * <h2>Rows that do not parse</h2>
  *
@@ -78,6 +82,14 @@ import org.slf4j.LoggerFactory;
  * returns a {@link StoreProblem} for it; both tell the {@linkplain Builder#problemListener
  * listener} and log a warning. The row itself is left as it is, for an operator to look at; the next
  * successful {@link #save(CachedPolicy)} of the domain replaces it.
+ *
+ * <h2>Timeouts</h2>
+ *
+ * <p>No call waits for the database longer than the {@linkplain Builder#timeout timeout} (10
+ * seconds by default): every statement has it as its query timeout, every connection as its network
+ * timeout, and a data source without a login timeout of its own gets it as one. A database that is
+ * down, frozen or cut off fails the call with a {@link PolicyStoreException}. Connection pools have
+ * their own acquisition timeout; set it no longer than this one.
  *
  * <h2>Leases</h2>
  *
@@ -103,6 +115,7 @@ public final class JdbcPolicyStore implements PolicyStore {
   private final Sql sql;
   private final Clock clock;
   private final Consumer<? super StoreProblem> listener;
+  private final int timeoutMillis;
   private volatile boolean closed;
 
   private JdbcPolicyStore(Builder b, Dialect dialect) {
@@ -112,6 +125,7 @@ public final class JdbcPolicyStore implements PolicyStore {
     this.sql = new Sql(b.table, dialect == Dialect.POSTGRESQL);
     this.clock = b.clock;
     this.listener = b.listener;
+    this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, b.timeout.toMillis());
   }
 
   /**
@@ -149,7 +163,7 @@ public final class JdbcPolicyStore implements PolicyStore {
     checkOpen();
     String d = Domains.normalize(domain);
     try (Connection c = connection();
-        PreparedStatement st = c.prepareStatement(sql.selectOne)) {
+        PreparedStatement st = prepare(c, sql.selectOne)) {
       st.setString(1, d);
       try (ResultSet rs = st.executeQuery()) {
         if (!rs.next()) {
@@ -178,7 +192,7 @@ public final class JdbcPolicyStore implements PolicyStore {
       boolean autoCommit = c.getAutoCommit();
       // PostgreSQL streams a result set with a fetch size only inside a transaction.
       c.setAutoCommit(false);
-      try (PreparedStatement st = c.prepareStatement(sql.selectAll)) {
+      try (PreparedStatement st = prepare(c, sql.selectAll)) {
         st.setFetchSize(1000);
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
@@ -214,7 +228,7 @@ public final class JdbcPolicyStore implements PolicyStore {
     OffsetDateTime fetchedAt = timestamp(policy.fetchedAt());
     try (Connection c = connection()) {
       if (dialect == Dialect.POSTGRESQL) {
-        try (PreparedStatement st = c.prepareStatement(sql.upsert)) {
+        try (PreparedStatement st = prepare(c, sql.upsert)) {
           st.setString(1, d);
           st.setString(2, id);
           st.setObject(3, fetchedAt);
@@ -224,21 +238,22 @@ public final class JdbcPolicyStore implements PolicyStore {
       }
       boolean sawDuplicate = false;
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        try (PreparedStatement st = c.prepareStatement(sql.updateIfNotNewer)) {
+        try (PreparedStatement st = prepare(c, sql.updateIfNotNewer)) {
           st.setString(1, id);
           st.setObject(2, fetchedAt);
           st.setString(3, text);
           st.setString(4, d);
           st.setObject(5, fetchedAt);
+          st.setObject(6, timestamp(clock.instant().plus(CachedPolicy.CLOCK_SKEW_TOLERANCE)));
           if (st.executeUpdate() > 0) {
             return true;
           }
         }
         if (sawDuplicate) {
-          // The row exists (the insert said so) and was fetched later: keep it.
+          // The row exists (the insert said so) and was fetched later, not in the future: keep it.
           return false;
         }
-        try (PreparedStatement st = c.prepareStatement(sql.insert)) {
+        try (PreparedStatement st = prepare(c, sql.insert)) {
           st.setString(1, d);
           st.setString(2, id);
           st.setObject(3, fetchedAt);
@@ -263,7 +278,7 @@ public final class JdbcPolicyStore implements PolicyStore {
     checkOpen();
     String d = Domains.normalize(domain);
     try (Connection c = connection();
-        PreparedStatement st = c.prepareStatement(sql.delete)) {
+        PreparedStatement st = prepare(c, sql.delete)) {
       st.setString(1, d);
       return st.executeUpdate() > 0;
     } catch (SQLException e) {
@@ -297,7 +312,7 @@ public final class JdbcPolicyStore implements PolicyStore {
     c.setAutoCommit(false);
     boolean granted = false;
     try {
-      try (PreparedStatement lock = c.prepareStatement(sql.leaseLockRow)) {
+      try (PreparedStatement lock = prepare(c, sql.leaseLockRow)) {
         lock.setString(1, d);
         try (ResultSet rs = lock.executeQuery()) {
           if (rs.next()) {
@@ -307,7 +322,7 @@ public final class JdbcPolicyStore implements PolicyStore {
                 || heldUntil == null
                 || !heldUntil.toInstant().isAfter(now)
                 || holder.equals(owner)) {
-              try (PreparedStatement set = c.prepareStatement(sql.leaseSet)) {
+              try (PreparedStatement set = prepare(c, sql.leaseSet)) {
                 set.setString(1, owner);
                 set.setObject(2, until);
                 set.setString(3, d);
@@ -316,7 +331,7 @@ public final class JdbcPolicyStore implements PolicyStore {
             }
           } else {
             // No row, or a row another transaction has locked (skipped): only the first is ours.
-            try (PreparedStatement insert = c.prepareStatement(sql.leaseInsertIfAbsent)) {
+            try (PreparedStatement insert = prepare(c, sql.leaseInsertIfAbsent)) {
               insert.setString(1, d);
               insert.setString(2, owner);
               insert.setObject(3, until);
@@ -341,7 +356,7 @@ public final class JdbcPolicyStore implements PolicyStore {
 
   private boolean leasePortable(
       Connection c, String d, String owner, Instant now, OffsetDateTime until) throws SQLException {
-    try (PreparedStatement set = c.prepareStatement(sql.leaseConditionalSet)) {
+    try (PreparedStatement set = prepare(c, sql.leaseConditionalSet)) {
       set.setString(1, owner);
       set.setObject(2, until);
       set.setString(3, d);
@@ -351,7 +366,7 @@ public final class JdbcPolicyStore implements PolicyStore {
         return true;
       }
     }
-    try (PreparedStatement insert = c.prepareStatement(sql.leaseInsert)) {
+    try (PreparedStatement insert = prepare(c, sql.leaseInsert)) {
       insert.setString(1, d);
       insert.setString(2, owner);
       insert.setObject(3, until);
@@ -369,14 +384,14 @@ public final class JdbcPolicyStore implements PolicyStore {
     checkOpen();
     String d = Domains.normalize(lease.domain());
     try (Connection c = connection()) {
-      try (PreparedStatement st = c.prepareStatement(sql.releasePlaceholder)) {
+      try (PreparedStatement st = prepare(c, sql.releasePlaceholder)) {
         st.setString(1, d);
         st.setString(2, lease.owner());
         if (st.executeUpdate() > 0) {
           return true;
         }
       }
-      try (PreparedStatement st = c.prepareStatement(sql.releaseLease)) {
+      try (PreparedStatement st = prepare(c, sql.releaseLease)) {
         st.setString(1, d);
         st.setString(2, lease.owner());
         return st.executeUpdate() > 0;
@@ -461,6 +476,13 @@ public final class JdbcPolicyStore implements PolicyStore {
   private Connection connection() throws SQLException {
     Connection c = dataSource.getConnection();
     try {
+      try {
+        // A server that stops answering (frozen, or a dead link) fails the call instead of
+        // hanging the thread: a socket read waits at most this long.
+        c.setNetworkTimeout(Runnable::run, timeoutMillis);
+      } catch (SQLFeatureNotSupportedException | AbstractMethodError e) {
+        LOG.debug("the JDBC driver cannot bound network reads; the query timeout still applies");
+      }
       if (!c.getAutoCommit()) {
         c.setAutoCommit(true);
       }
@@ -473,6 +495,17 @@ public final class JdbcPolicyStore implements PolicyStore {
       }
       throw e;
     }
+  }
+
+  /** Prepares a statement that the database cancels after the store's timeout. */
+  private PreparedStatement prepare(Connection c, String statement) throws SQLException {
+    PreparedStatement st = c.prepareStatement(statement);
+    try {
+      st.setQueryTimeout(Math.max(1, (timeoutMillis + 999) / 1000));
+    } catch (SQLFeatureNotSupportedException e) {
+      LOG.debug("the JDBC driver cannot time out queries");
+    }
+    return st;
   }
 
   private static void restore(Connection c, boolean autoCommit) {
@@ -507,9 +540,28 @@ public final class JdbcPolicyStore implements PolicyStore {
     private boolean createSchema = true;
     private Clock clock = Clock.systemUTC();
     private Consumer<? super StoreProblem> listener = p -> {};
+    private Duration timeout = Duration.ofSeconds(10);
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /**
+     * Sets how long one call may wait for the database: each statement's query timeout, the
+     * connection's network timeout ({@link Connection#setNetworkTimeout}), and the data source's
+     * login timeout when it has none of its own. A database that stops answering then fails the
+     * call with a {@link PolicyStoreException} instead of hanging it. Default: 10 seconds.
+     *
+     * @param timeout the limit; at least one millisecond
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is under one millisecond
+     */
+    public Builder timeout(Duration timeout) {
+      if (timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("the timeout must be at least 1 ms");
+      }
+      this.timeout = timeout;
+      return this;
     }
 
     /**
@@ -577,7 +629,20 @@ public final class JdbcPolicyStore implements PolicyStore {
      *     database cannot be reached or the table cannot be created or lacks a column
      */
     public JdbcPolicyStore build() {
+      try {
+        if (dataSource.getLoginTimeout() == 0) {
+          // Connecting to a server that accepts but never answers would otherwise wait forever.
+          dataSource.setLoginTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
+        }
+      } catch (SQLException | UnsupportedOperationException e) {
+        LOG.debug("the data source keeps its login timeout", e);
+      }
       try (Connection c = dataSource.getConnection()) {
+        try {
+          c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        } catch (SQLFeatureNotSupportedException | AbstractMethodError e) {
+          LOG.debug("the JDBC driver cannot bound network reads");
+        }
         if (!c.getAutoCommit()) {
           c.setAutoCommit(true); // the CREATE TABLE must be committed
         }

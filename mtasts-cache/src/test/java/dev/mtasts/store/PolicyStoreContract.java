@@ -58,6 +58,26 @@ abstract class PolicyStoreContract {
   }
 
   @Test
+  void anEntryFetchedInTheFutureIsReplacedByAnyFetch() {
+    // Written by a clock 30 days ahead; "ahead" of the store clock, and of the real time a
+    // database judges by. Truncated to whole microseconds, as the JDBC store keeps times.
+    java.time.Instant ahead = java.time.Instant.now().plus(Duration.ofDays(30))
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    store.save(cached("skew.example", 1, ahead));
+    CachedPolicy now = cached("skew.example", 2, clock.instant());
+    assertTrue(store.save(now), "a corrected clock is not locked out");
+    assertEquals(Optional.of(now), store.load("skew.example"));
+  }
+
+  @Test
+  void anEntryWithinTheSkewToleranceStillOutranksAnEarlierFetch() {
+    CachedPolicy soon = cached("skew.example", 1, clock.instant().plus(Duration.ofMinutes(2)));
+    store.save(soon);
+    assertFalse(store.save(cached("skew.example", 2, clock.instant())));
+    assertEquals(Optional.of(soon), store.load("skew.example"));
+  }
+
+  @Test
   void unknownDomainLoadsEmpty() {
     store.save(cached("example.com", 1));
     assertEquals(Optional.empty(), store.load("example.org"));

@@ -1,6 +1,7 @@
 package dev.mtasts.cache;
 
 import dev.mtasts.policy.Policy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -14,6 +15,12 @@ import java.util.Objects;
  * @param fetchedAt when the policy was last fetched (or confirmed by an unchanged id)
  */
 public record CachedPolicy(String domain, String id, Policy policy, Instant fetchedAt) {
+
+  /**
+   * How far in the future a {@link #fetchedAt()} may lie before the entry is taken for the work of
+   * a clock that ran ahead: clocks of MTAs in a fleet differ by seconds, not minutes.
+   */
+  public static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(5);
 
   /** Creates a cached policy. */
   public CachedPolicy {
@@ -40,5 +47,17 @@ public record CachedPolicy(String domain, String id, Policy policy, Instant fetc
    */
   public boolean isFresh(Instant now) {
     return now.isBefore(expiresAt());
+  }
+
+  /**
+   * Tells whether the policy claims to have been fetched later than {@code now} plus {@link
+   * #CLOCK_SKEW_TOLERANCE}: written by a clock that ran ahead. Such an entry is suspicious; it
+   * never outranks a policy fetched successfully now.
+   *
+   * @param now the current time
+   * @return {@code true} when {@link #fetchedAt()} lies beyond {@code now + CLOCK_SKEW_TOLERANCE}
+   */
+  public boolean fetchedInFuture(Instant now) {
+    return fetchedAt.isAfter(now.plus(CLOCK_SKEW_TOLERANCE));
   }
 }

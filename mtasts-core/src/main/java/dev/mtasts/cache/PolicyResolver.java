@@ -55,10 +55,16 @@ import org.slf4j.LoggerFactory;
  *       fetched policy replaces it, a {@code mode: none} policy included; every successful fetch
  *       restarts the max_age clock.
  *   <li>Concurrent lookups of one domain share one TXT lookup and one fetch. Callers never wait on
- *       I/O inside the cache: store reads, DNS and HTTPS run on the resolver's executor.
- *   <li>Proactive refresh re-fetches cached policies before they expire (once a day each by default,
- *       spread over time, a bounded number at once; in a fleet sharing a {@code dev.mtasts.store.JdbcPolicyStore}, one
- *       MTA per domain through a lease).
+ *       I/O inside the cache: store reads, DNS and HTTPS run on the resolver's executor. Lookups
+ *       never wait for store writes, and wait for a store read at most {@linkplain
+ *       Builder#storeTimeouts a bound}; a store that fails or does not answer means "unknown"
+ *       (a temporary failure when nothing else is known), never "no policy".
+ *   <li>A stored policy fetched "in the future" (a clock ran ahead) is reported, taken as fetched
+ *       now, and replaced by the next successful fetch.
+ *   <li>Proactive refresh re-fetches cached policies before they expire, whatever the TXT lookup
+ *       says (RFC 8461 section 10.2): once a day each by default, spread over time, a bounded
+ *       number at once; in a fleet sharing a {@code dev.mtasts.store.JdbcPolicyStore}, one MTA per domain through a
+ *       lease.
  * </ul>
  *
  * <p>Thread-safe. Build one per MTA and {@link #close()} it on shutdown; the store stays open (it
@@ -84,6 +90,17 @@ public final class PolicyResolver implements AutoCloseable {
   private final Semaphore refreshPermits;
   private final Cache<String, Entry> memory;
   private final Map<String, CompletableFuture<Resolution>> inFlight = new ConcurrentHashMap<>();
+  private final Duration storeReadTimeout;
+  private final Duration storeWriteWait;
+  private final java.util.Set<CompletableFuture<?>> pendingWrites = ConcurrentHashMap.newKeySet();
+
+  /**
+   * What a read of the store gave: the entry (or none), or the error that made it unknown.
+   *
+   * @param entry the stored entry, or {@code null} when none is stored or the read failed
+   * @param error why the store could not be read, or {@code null} when it could
+   */
+  private record StoreRead(@Nullable Entry entry, @Nullable RuntimeException error) {}
 
   /**
    * What the resolver remembers of one domain. Immutable; replaced as a whole. Laid out flat, with
@@ -195,6 +212,8 @@ public final class PolicyResolver implements AutoCloseable {
     this.background = b.background;
     this.owner = b.owner;
     this.listener = b.listener;
+    this.storeReadTimeout = b.storeReadTimeout;
+    this.storeWriteWait = b.storeWriteWait;
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownedExecutor = null;
@@ -278,12 +297,59 @@ public final class PolicyResolver implements AutoCloseable {
     }
     listener.onLookup(d, false);
     if (background) {
-      refresh(d, false);
-      return CompletableFuture.completedFuture(new Resolution(
-          absent(d, PolicyState.AbsentReason.NO_POLICY, "not discovered yet", null),
-          Resolution.Source.NOT_YET_DISCOVERED));
+      // Nothing fresh in memory is not "nothing known": the store may hold the policy (evicted
+      // from memory, or written by another MTA), so it is read before the answer.
+      return readStore(d).thenApply(read -> answerInBackground(d, read));
     }
     return refresh(d, false);
+  }
+
+  /**
+   * Resolves the policy of a domain as {@link #lookupAsync(String)} does, but when a fresh cached
+   * policy is due for its TXT id check, waits for that check instead of answering from memory at
+   * once. For one-shot tools, which would otherwise end before the check.
+   *
+   * @param domain the policy domain; U-labels are converted to A-labels
+   * @return the resolution, after the id check when one was due
+   * @throws IllegalArgumentException when {@code domain} is not a valid domain name
+   */
+  public CompletableFuture<Resolution> lookupCheckedAsync(String domain) {
+    String d = normalize(domain);
+    Entry e = memory.getIfPresent(d);
+    Instant now = clock.instant();
+    if (e != null && e.freshAt(now) && e.idCheckDue(now)) {
+      listener.onLookup(d, false);
+      return refresh(d, false);
+    }
+    return lookupAsync(d);
+  }
+
+  private Resolution answerInBackground(String d, StoreRead read) {
+    Instant now = clock.instant();
+    Entry stored = read.entry();
+    if (stored != null && stored.freshAt(now)) {
+      Entry held = memory.asMap().putIfAbsent(d, stored);
+      Entry e = held != null && held.freshAt(now) ? held : stored;
+      if (e.idCheckDue(now)) {
+        refresh(d, false);
+      }
+      return e.hit();
+    }
+    refresh(d, false);
+    if (read.error() != null) {
+      return storeUnknown(d, read.error());
+    }
+    return new Resolution(
+        absent(d, PolicyState.AbsentReason.NO_POLICY, "not discovered yet", null),
+        Resolution.Source.NOT_YET_DISCOVERED);
+  }
+
+  /** The answer when nothing is known because the store could not be read: try again later. */
+  private static Resolution storeUnknown(String d, RuntimeException error) {
+    String detail = "the policy store could not be read: " + error.getMessage();
+    return new Resolution(
+        absent(d, PolicyState.AbsentReason.TEMPORARY_FAILURE, detail, null),
+        Resolution.Source.TEMPORARY_FAILURE);
   }
 
   /**
@@ -310,7 +376,9 @@ public final class PolicyResolver implements AutoCloseable {
   }
 
   /**
-   * Fetches the policy now, whatever the TXT id and the back-off, as proactive refresh does.
+   * Fetches the policy now, whatever the TXT id and the back-off, as proactive refresh does. When
+   * the TXT record is gone or its lookup fails, a cached policy is fetched under its cached id
+   * (RFC 8461 section 10.2) and a success extends it; a failed fetch changes nothing.
    *
    * @param domain the policy domain
    * @return the resolution after the fetch
@@ -342,11 +410,21 @@ public final class PolicyResolver implements AutoCloseable {
     return store.delete(d);
   }
 
-  /** Stops proactive refresh and the resolver's own threads; the store stays open. */
+  /**
+   * Stops proactive refresh and the resolver's own threads; the store stays open. Store writes
+   * still running are waited for, up to the {@linkplain Builder#storeTimeouts store write wait}.
+   */
   @Override
   public void close() {
     if (scheduler != null) {
       scheduler.shutdownNow();
+    }
+    try {
+      storeWrites().get(storeWriteWait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      LOG.warn("closing the resolver while store writes still run");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
@@ -390,16 +468,17 @@ public final class PolicyResolver implements AutoCloseable {
 
   private CompletableFuture<Resolution> doRefresh(String d, boolean force) {
     Entry e = memory.getIfPresent(d);
-    if (e == null) {
-      e = loadFromStore(d);
-    }
-    Entry base = e;
-    return discoverer.lookupRecordAsync(d)
-        .thenCompose(lookup -> afterLookup(d, base, lookup, force));
+    CompletableFuture<StoreRead> read = e != null
+        ? CompletableFuture.completedFuture(new StoreRead(e, null))
+        : readStore(d);
+    return read.thenCompose(r -> discoverer.lookupRecordAsync(d)
+        .thenCompose(lookup -> afterLookup(d, r, lookup, force)));
   }
 
-  private CompletableFuture<Resolution> afterLookup(String d, @Nullable Entry base,
+  private CompletableFuture<Resolution> afterLookup(String d, StoreRead read,
       RecordLookup lookup, boolean force) {
+    Entry base = read.entry();
+    RuntimeException storeError = read.error();
     Instant now = clock.instant();
     Entry entry = base != null ? base : Entry.of(null, now);
     CachedPolicy cached = entry.freshAt(now) ? entry.cached() : null;
@@ -417,35 +496,57 @@ public final class PolicyResolver implements AutoCloseable {
         return CompletableFuture.completedFuture(keepOrFail(d, cached, entry.lastFailure(),
             PolicyState.AbsentReason.POLICY_FAILURE));
       }
-      return discoverer.fetchPolicyAsync(d).thenApplyAsync(
-          fetch -> afterFetch(d, entry, cached, id, nextCheck, fetch), executor);
+      return discoverer.fetchPolicyAsync(d).thenApplyAsync(fetch -> {
+        if (storeError != null && cached == null && fetch instanceof FetchResult.Failed) {
+          return storeUnknown(d, storeError);
+        }
+        return afterFetch(d, entry, cached, id, nextCheck, fetch);
+      }, executor);
     }
     Entry next = entry.withNextCheck(now.plus(minIdCheck));
+    if (cached == null && storeError != null) {
+      // The store may hold a policy that DNS no longer shows: unknown, not absent.
+      return CompletableFuture.completedFuture(storeUnknown(d, storeError));
+    }
+    if (force && cached != null) {
+      // RFC 8461 section 10.2: a refresh fetches the policy whatever the TXT record says, so
+      // blocking _mta-sts cannot make a cached policy run out; a failed fetch changes nothing.
+      return discoverer.fetchPolicyAsync(d).thenApplyAsync(fetch -> fetch
+          instanceof FetchResult.Fetched
+              ? afterFetch(d, entry, cached, cached.id(), next.nextIdCheck(), fetch)
+              : afterFailedLookup(d, base, next, cached, lookup, now), executor);
+    }
+    return CompletableFuture.completedFuture(afterFailedLookup(d, base, next, cached, lookup,
+        now));
+  }
+
+  private Resolution afterFailedLookup(String d, @Nullable Entry base, Entry next,
+      @Nullable CachedPolicy cached, RecordLookup lookup, Instant now) {
     if (lookup instanceof RecordLookup.Absent absent) {
       if (cached == null) {
         if (base != null) {
           memory.put(d, next);
         }
-        return CompletableFuture.completedFuture(new Resolution(
+        return new Resolution(
             absent(d, PolicyState.AbsentReason.NO_POLICY, absent.detail(), null),
-            Resolution.Source.NO_POLICY));
+            Resolution.Source.NO_POLICY);
       }
       Failure failure = new Failure(ResultType.STS_POLICY_FETCH_ERROR, "sts-record-unavailable",
           absent.detail());
-      return CompletableFuture.completedFuture(failedRefresh(d, next, cached, null, now, failure));
+      return failedRefresh(d, next, cached, null, now, failure);
     }
     RecordLookup.Failed failed = (RecordLookup.Failed) lookup;
     if (cached == null) {
       if (base != null) {
         memory.put(d, next);
       }
-      return CompletableFuture.completedFuture(new Resolution(
+      return new Resolution(
           absent(d, PolicyState.AbsentReason.TEMPORARY_FAILURE, failed.detail(), null),
-          Resolution.Source.TEMPORARY_FAILURE));
+          Resolution.Source.TEMPORARY_FAILURE);
     }
     Failure failure = new Failure(ResultType.STS_POLICY_FETCH_ERROR, "sts-record-lookup-failed",
         failed.detail());
-    return CompletableFuture.completedFuture(failedRefresh(d, next, cached, null, now, failure));
+    return failedRefresh(d, next, cached, null, now, failure);
   }
 
   private Resolution afterFetch(String d, Entry entry, @Nullable CachedPolicy cached, String id,
@@ -453,13 +554,7 @@ public final class PolicyResolver implements AutoCloseable {
     Instant now = clock.instant();
     if (fetch instanceof FetchResult.Fetched ok) {
       CachedPolicy fresh = new CachedPolicy(d, id, ok.policy(), now);
-      try {
-        store.save(fresh);
-      } catch (RuntimeException ex) {
-        LOG.error("storing the policy of {} failed; it is applied from memory: {}", d,
-            ex.getMessage());
-        listener.onStoreError(d, ex);
-      }
+      saveInBackground(d, fresh);
       CachedPolicy before = entry.cached();
       if (before != null) {
         reportChanges(d, before, fresh);
@@ -531,15 +626,86 @@ public final class PolicyResolver implements AutoCloseable {
     };
   }
 
-  private @Nullable Entry loadFromStore(String d) {
+  /**
+   * Reads a domain's entry from the store on the executor, waiting at most the store read timeout:
+   * a store that hangs answers as one that fails.
+   */
+  private CompletableFuture<StoreRead> readStore(String d) {
+    CompletableFuture<StoreRead> read;
     try {
-      Optional<CachedPolicy> stored = store.load(d);
-      return stored.map(p -> Entry.of(p, clock.instant())).orElse(null);
-    } catch (RuntimeException ex) {
-      LOG.error("reading the stored policy of {} failed: {}", d, ex.getMessage());
-      listener.onStoreError(d, ex);
-      return null;
+      read = CompletableFuture.supplyAsync(() -> store.load(d), executor)
+          .thenApply(stored -> new StoreRead(stored.map(this::remembered).orElse(null), null));
+    } catch (RuntimeException rejected) {
+      read = CompletableFuture.failedFuture(rejected);
     }
+    return read.orTimeout(storeReadTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(t -> {
+          Throwable cause = t instanceof CompletionException && t.getCause() != null
+              ? t.getCause() : t;
+          RuntimeException ex = cause instanceof java.util.concurrent.TimeoutException
+              ? new PolicyStoreException(PolicyStoreException.Reason.IO, d, "policy store",
+                  "no answer within " + storeReadTimeout.toMillis() + " ms", cause)
+              : cause instanceof RuntimeException r ? r : new CompletionException(cause);
+          LOG.error("reading the stored policy of {} failed: {}", d, ex.getMessage());
+          listener.onStoreError(d, ex);
+          return new StoreRead(null, ex);
+        });
+  }
+
+  /**
+   * Turns a stored policy into what the resolver remembers, its id check due now. A policy stored
+   * with a fetch time in the future was written by a clock that ran ahead: it is reported and
+   * taken as fetched now, so it can neither outlive its max_age nor outrank a new fetch.
+   */
+  private Entry remembered(CachedPolicy p) {
+    Instant now = clock.instant();
+    if (p.fetchedInFuture(now)) {
+      LOG.warn("the stored MTA-STS policy of {} claims to have been fetched at {}, in the future;"
+          + " a clock ran ahead: taking it as fetched now and checking its id", p.domain(),
+          p.fetchedAt());
+      listener.onSuspiciousEntry(p.domain(), p);
+      return Entry.of(new CachedPolicy(p.domain(), p.id(), p.policy(), now), now);
+    }
+    return Entry.of(p, now);
+  }
+
+  /**
+   * Writes a fetched policy to the store on the executor: no lookup waits for a store write. A
+   * write the store refuses or fails is logged and reported, never ignored.
+   */
+  private void saveInBackground(String d, CachedPolicy fresh) {
+    CompletableFuture<Void> write;
+    try {
+      write = CompletableFuture.runAsync(() -> save(d, fresh), executor);
+    } catch (RuntimeException rejected) {
+      save(d, fresh);
+      return;
+    }
+    pendingWrites.add(write);
+    write.whenComplete((v, t) -> pendingWrites.remove(write));
+  }
+
+  private void save(String d, CachedPolicy fresh) {
+    try {
+      if (!store.save(fresh)) {
+        LOG.warn("the policy store kept a later entry for {} instead of the policy fetched at {};"
+            + " the fetched policy is applied from memory", d, fresh.fetchedAt());
+        listener.onStoreWriteRefused(d, fresh);
+      }
+    } catch (RuntimeException ex) {
+      LOG.error("storing the policy of {} failed; it is applied from memory: {}", d,
+          ex.getMessage());
+      listener.onStoreError(d, ex);
+    }
+  }
+
+  /**
+   * Returns a future that completes when the store writes started so far are done.
+   *
+   * @return the writes' completion
+   */
+  CompletableFuture<Void> storeWrites() {
+    return CompletableFuture.allOf(pendingWrites.toArray(new CompletableFuture<?>[0]));
   }
 
   private void warmStart() {
@@ -556,8 +722,9 @@ public final class PolicyResolver implements AutoCloseable {
     }
     Instant now = clock.instant();
     for (CachedPolicy p : loaded.policies()) {
-      if (p.isFresh(now)) {
-        memory.put(p.domain(), Entry.of(p, now));
+      Entry e = remembered(p);
+      if (e.freshAt(now)) {
+        memory.put(p.domain(), e);
       }
     }
   }
@@ -706,6 +873,8 @@ public final class PolicyResolver implements AutoCloseable {
     private String owner = "mtasts-" + UUID.randomUUID();
     private ResolverListener listener = ResolverListener.NONE;
     private @Nullable Executor executor;
+    private Duration storeReadTimeout = Duration.ofSeconds(5);
+    private Duration storeWriteWait = Duration.ofSeconds(5);
 
     private Builder(PolicyDiscoverer discoverer) {
       this.discoverer = Objects.requireNonNull(discoverer, "discoverer");
@@ -829,8 +998,8 @@ public final class PolicyResolver implements AutoCloseable {
 
     /**
      * Background mode (RFC 8461 Appendix B): a lookup of a domain with nothing fresh in memory
-     * answers "not discovered yet" at once and discovers in the background, so delivery never
-     * waits. Off by default.
+     * reads the store and, when that holds nothing fresh either, answers "not discovered yet" and
+     * discovers in the background, so delivery never waits for DNS or HTTPS. Off by default.
      *
      * @param background whether to discover in the background
      * @return this builder
@@ -871,6 +1040,26 @@ public final class PolicyResolver implements AutoCloseable {
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets how long a lookup waits for a store read before it answers as if the store had failed
+     * (a temporary failure when nothing else is known; the store is read again next time), and how
+     * long {@link PolicyResolver#close()} waits for store writes still running. Lookups never wait
+     * for store writes. Defaults: 5 seconds each.
+     *
+     * @param read the longest wait for a store read; positive
+     * @param writeOnClose the longest wait for running writes on close; not negative
+     * @return this builder
+     * @throws IllegalArgumentException when a duration is out of range
+     */
+    public Builder storeTimeouts(Duration read, Duration writeOnClose) {
+      if (read.isNegative() || read.isZero() || writeOnClose.isNegative()) {
+        throw new IllegalArgumentException("need read > 0 and writeOnClose >= 0");
+      }
+      this.storeReadTimeout = read;
+      this.storeWriteWait = writeOnClose;
       return this;
     }
 

@@ -25,7 +25,10 @@ import java.util.Optional;
  *       returns, the change survives a crash of the process or the machine.
  *   <li><b>Last fetched wins.</b> A saved entry replaces the stored one only when it was not
  *       fetched earlier ({@link CachedPolicy#fetchedAt()}), however saves from threads or MTAs
- *       interleave. An older fetch never overwrites a newer one.
+ *       interleave. An older fetch never overwrites a newer one. The exception is an entry
+ *       fetched "in the future", later than the store's now plus {@link
+ *       CachedPolicy#CLOCK_SKEW_TOLERANCE}: a clock ran ahead when it was written, and any save
+ *       replaces it, so a corrected clock is not locked out.
  *   <li><b>Damage is reported, never hidden.</b> An entry that cannot be read is neither treated
  *       as absent nor silently overwritten: {@link #load(String)} throws a {@link
  *       PolicyStoreException} with {@link PolicyStoreException.Reason#CORRUPT}, {@link #loadAll()}

@@ -28,11 +28,17 @@ public record Resolution(PolicyState state, Source source) {
     FETCHED,
     /** The domain has no policy and nothing is cached. */
     NO_POLICY,
-    /** The TXT lookup failed temporarily and nothing is cached. */
+    /**
+     * Nothing is known for now: the TXT lookup failed temporarily and nothing is cached, or the
+     * store could not be read (it may hold a policy) and discovery did not find one.
+     */
     TEMPORARY_FAILURE,
     /** The policy could not be fetched or is invalid, and nothing is cached. */
     POLICY_FAILURE,
-    /** Background mode: nothing cached yet; discovery runs in the background. */
+    /**
+     * Background mode: nothing in memory and nothing in the store; discovery runs in the
+     * background.
+     */
     NOT_YET_DISCOVERED
   }
 }

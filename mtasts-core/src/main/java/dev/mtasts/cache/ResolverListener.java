@@ -59,12 +59,35 @@ public interface ResolverListener {
       CachedPolicy after) {}
 
   /**
-   * Writing a policy to the store failed; the policy is applied from memory anyway.
+   * Reading or writing the store failed, or a read took longer than the resolver waits. A policy
+   * that could not be written is applied from memory anyway; a read that failed makes the answer a
+   * temporary failure unless a policy is known otherwise, and the store is read again on the next
+   * lookup.
    *
    * @param domain the policy domain
    * @param error what failed
    */
   default void onStoreError(String domain, RuntimeException error) {}
+
+  /**
+   * The store kept its entry instead of a policy fetched just now, because the stored one claims a
+   * later fetch (for example another MTA of the fleet fetched it meanwhile). The fetched policy is
+   * applied from memory.
+   *
+   * @param domain the policy domain
+   * @param refused the policy the store did not take
+   */
+  default void onStoreWriteRefused(String domain, CachedPolicy refused) {}
+
+  /**
+   * A stored policy claims to have been fetched in the future (beyond {@link
+   * CachedPolicy#CLOCK_SKEW_TOLERANCE}): a clock ran ahead when it was written. The resolver treats
+   * it as fetched now, checks its id at once, and the next successful fetch replaces it.
+   *
+   * @param domain the policy domain
+   * @param stored the entry as stored
+   */
+  default void onSuspiciousEntry(String domain, CachedPolicy stored) {}
 
   /** Changes of a domain's policy that an operator should hear about. */
   enum PolicyChange {

@@ -259,4 +259,13 @@ final class NetworkOptions {
    * @param r the report
    * @return the JSON text
    */
+
+  /**
+   * Returns the {@code --timeout} value; call after {@link #build()}, which rejects a bad one.
+   *
+   * @return the limit of each DNS lookup and of the policy fetch
+   */
+  Duration limit() {
+    return parseTimeout(timeout).orElse(DEFAULT_TIMEOUT);
+  }
 }

@@ -5,6 +5,9 @@ import dev.mtasts.cache.PolicyStore;
 import dev.mtasts.cache.Resolution;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,8 +22,10 @@ import picocli.CommandLine.Parameters;
     header = "Show which MTA-STS policy a sender applies to a domain now, and why.",
     description = {
       "Resolve the policy of DOMAIN as a sending MTA does (RFC 8461 section 5.1), through the policy"
-          + " cache: a fresh cached policy is used without any lookup; otherwise the _mta-sts TXT"
-          + " record is checked and the policy fetched when its id changed. A cached policy stays in"
+          + " cache: the _mta-sts TXT record of a cached policy is checked when its check is due"
+          + " (always, the first time a run sees it) and the policy fetched when its id changed;"
+          + " resolve waits for that check, at most twice --timeout (the TXT lookup and the fetch"
+          + " each get --timeout), and otherwise prints the cached policy. A cached policy stays in"
           + " force when DNS or HTTPS fail. A fetched policy is stored in the cache.",
       "",
       "With --json, one JSON object on one line:",
@@ -53,7 +58,19 @@ final class ResolveCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return CacheCommand.withResolver(io, network, store, resolver -> {
-      Resolution r = resolver.lookup(domain);
+      // Wait for a due id check rather than end the run (and the check) with the cached answer.
+      Duration bound = network.limit().multipliedBy(2);
+      Resolution r;
+      try {
+        r = resolver.lookupCheckedAsync(domain).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        r = resolver.lookup(domain);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return ExitCodes.USAGE_OR_IO;
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e);
+      }
       print(io, r, json);
       return ExitCodes.OK;
     });

@@ -97,8 +97,35 @@ class CacheCommandsTest {
     host.serverError();
     int gets = host.requestCount();
     Run second = net("resolve", "--json", DOMAIN);
-    assertEquals("cached", second.json().get("source").asText(), second.out());
+    assertEquals("cached-despite-failure", second.json().get("source").asText(), second.out());
+    assertEquals("enforce", second.json().get("status").asText(), second.out());
     assertEquals(gets, host.requestCount(), "no fetch for a fresh cached policy");
+  }
+
+  @Test
+  void cacheRefreshFetchesWhenTheTxtRecordIsGone() throws Exception {
+    net("resolve", DOMAIN);
+    dns.remove(TXT); // RFC 8461 section 10.2: refresh whatever DNS says
+    Run r = net("cache", "refresh", "--json", DOMAIN);
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertEquals("fetched", r.json().get("source").asText(), r.out());
+    assertEquals("7", r.json().get("id").asText(), "the cached id is kept");
+  }
+
+  @Test
+  void resolveWaitsForTheIdCheckOfACachedPolicy() throws Exception {
+    assertEquals("fetched", net("resolve", "--json", DOMAIN).json().get("source").asText());
+    Run same = net("resolve", "--json", DOMAIN);
+    assertEquals("cached-id-confirmed", same.json().get("source").asText(), same.out());
+
+    dns.remove(TXT).txt(TXT, "v=STSv1; id=8");
+    host.body("version: STSv1\nmode: testing\nmx: mx.resolve.example.test\nmax_age: 86400\n");
+    Run changed = net("resolve", "--json", DOMAIN);
+    assertEquals("fetched", changed.json().get("source").asText(), changed.out());
+    assertEquals("8", changed.json().get("id").asText());
+    assertEquals("testing", changed.json().get("status").asText());
+    Run after = net("resolve", "--json", DOMAIN);
+    assertEquals("8", after.json().get("id").asText(), "the new policy was stored");
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.dns.DnsjavaClient;
 import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.policy.Mode;
+import dev.mtasts.policy.Policy;
 import dev.mtasts.testkit.LoopbackDnsServer;
 import dev.mtasts.testkit.PolicyHost;
 import dev.mtasts.testkit.SamplePolicies;
@@ -72,7 +73,7 @@ class PolicyResolverTest {
     dns.txt(TXT, "v=STSv1; id=1");
     host.body(ENFORCE);
     clock = new TestClock(Instant.parse("2026-11-28T12:00:00Z"));
-    store = FilePolicyStore.open(dir);
+    store = FilePolicyStore.builder(dir).clock(clock).build();
     resolver = newResolver(store);
   }
 
@@ -105,6 +106,21 @@ class PolicyResolverTest {
           public void onRefreshFailure(String domain, dev.mtasts.result.Failure failure,
               int consecutive, CachedPolicy cached) {
             events.add("refresh-failure " + failure.resultType());
+          }
+
+          @Override
+          public void onStoreWriteRefused(String domain, CachedPolicy refused) {
+            events.add("write-refused " + refused.id());
+          }
+
+          @Override
+          public void onSuspiciousEntry(String domain, CachedPolicy stored) {
+            events.add("suspicious " + stored.id());
+          }
+
+          @Override
+          public void onStoreError(String domain, RuntimeException error) {
+            events.add("store-error");
           }
         })
         .build();
@@ -233,6 +249,7 @@ class PolicyResolverTest {
     Resolution r = refresh();
     assertEquals(Resolution.Source.FETCHED, r.source());
     assertEquals(Mode.NONE, applied(r).policy().mode());
+    resolver.storeWrites().join();
     assertEquals(Mode.NONE, store.load(DOMAIN).orElseThrow().policy().mode(), "stored too");
   }
 
@@ -266,7 +283,7 @@ class PolicyResolverTest {
     host.reset();
     dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
 
-    store = FilePolicyStore.open(dir);
+    store = FilePolicyStore.builder(dir).clock(clock).build();
     resolver = newResolver(store);
     Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.CACHED, r.source());
@@ -371,8 +388,8 @@ class PolicyResolverTest {
     resolver.close();
     resolver = newResolver(store, Duration.ofDays(1));
     resolver.lookup(DOMAIN);
-    assertTrue(store.tryLease(DOMAIN, "another-mta", Duration.ofHours(1)).isPresent());
     clock.advance(Duration.ofHours(13));
+    assertTrue(store.tryLease(DOMAIN, "another-mta", Duration.ofHours(1)).isPresent());
     int gets = host.requestCount();
     resolver.runProactiveRefresh().join();
     assertEquals(gets, host.requestCount(), "another MTA of the fleet refreshes this domain");
@@ -394,6 +411,7 @@ class PolicyResolverTest {
           }
         }).build();
     resolver.lookup(DOMAIN);
+    resolver.storeWrites().join();
     dns.remove("_mta-sts.other.example.test").txt("_mta-sts.other.example.test", "v=STSv1; id=1");
     resolver.lookup("other.example.test"); // no policy host: a policy failure, but an entry
     resolver.lookup("third.example.test");
@@ -405,6 +423,177 @@ class PolicyResolverTest {
     Resolution back = resolver.lookup(DOMAIN);
     assertEquals(Mode.ENFORCE, applied(back).policy().mode(), "read back from the store");
     assertEquals(gets, host.requestCount());
+  }
+
+  @Test
+  void aPolicyStoredByAClockThatRanAheadIsReplacedByTheNextFetch() {
+    resolver.close();
+    // An MTA whose clock ran 30 days ahead stored "none"; the clock is right again and the domain
+    // now publishes enforce under a new id.
+    Policy none = Policy.parse(SamplePolicies.none()).value().orElseThrow();
+    store.save(new CachedPolicy(DOMAIN, "old", none, clock.instant().plus(Duration.ofDays(30))));
+    resolver = newResolver(store);
+    assertTrue(events.contains("suspicious old"), events.toString());
+
+    Resolution checked = refresh();
+    assertEquals(Resolution.Source.FETCHED, checked.source());
+    assertEquals(Mode.ENFORCE, applied(checked).policy().mode());
+    resolver.storeWrites().join();
+    assertEquals(Mode.ENFORCE, store.load(DOMAIN).orElseThrow().policy().mode(), "stored");
+
+    // After a restart, under SERVFAIL, the fetched policy applies, not the pinned "none".
+    resolver.close();
+    dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
+    resolver = newResolver(store);
+    assertEquals(Mode.ENFORCE, applied(resolver.recheckAsync(DOMAIN).thenCompose(
+        st -> resolver.lookupAsync(DOMAIN)).join()).policy().mode());
+  }
+
+  @Test
+  void aStoreWriteThatIsRefusedIsReported() {
+    // Another MTA stored a fetch a minute later (within the skew tolerance): it is kept, and the
+    // refusal is told rather than ignored.
+    store.save(new CachedPolicy(DOMAIN, "other", SamplePolicyText.enforce(),
+        clock.instant().plus(Duration.ofMinutes(1))));
+    resolver.close();
+    resolver = newResolver(store);
+    dns.remove(TXT).txt(TXT, "v=STSv1; id=2");
+    assertEquals(Resolution.Source.FETCHED, refresh().source());
+    resolver.storeWrites().join();
+    assertTrue(events.contains("write-refused 2"), events.toString());
+  }
+
+  @Test
+  void aStoreThatCannotBeReadIsATemporaryFailureNotNoPolicy() {
+    resolver.lookup(DOMAIN);
+    resolver.close();
+    // Restart while the store is unreachable; the attacker strips the TXT record.
+    FlakyStore flaky = new FlakyStore(store);
+    flaky.failing = true;
+    dns.remove(TXT);
+    resolver = newResolver(flaky);
+    Resolution r = resolver.lookup(DOMAIN);
+    assertEquals(Resolution.Source.TEMPORARY_FAILURE, r.source(), r.toString());
+    assertEquals(PolicyState.AbsentReason.TEMPORARY_FAILURE,
+        assertInstanceOf(PolicyState.Absent.class, r.state()).reason());
+    assertTrue(events.contains("store-error"), events.toString());
+
+    flaky.failing = false; // the store is read again, not remembered as empty
+    Resolution back = resolver.lookup(DOMAIN);
+    assertEquals(Mode.ENFORCE, applied(back).policy().mode(), back.toString());
+  }
+
+  @Test
+  void backgroundModeReadsTheStoreBeforeSayingNothingIsKnown() {
+    resolver.lookup(DOMAIN);
+    store.save(new CachedPolicy("b." + DOMAIN, "1", SamplePolicyText.enforce(), clock.instant()));
+    resolver.close();
+    dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
+    DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false)
+        .timeout(Duration.ofMillis(300)).retries(0).build();
+    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
+        .port(host.port()).build();
+    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher)).store(store).clock(clock)
+        .proactiveRefresh(Duration.ZERO).backgroundDiscovery(true).maximumDomains(1).build();
+    assertTrue(resolver.size() <= 1, "one of the two is evicted from memory");
+    for (String d : List.of(DOMAIN, "b." + DOMAIN, DOMAIN)) {
+      Resolution r = resolver.lookup(d);
+      assertEquals(Resolution.Source.CACHED, r.source(), d + ": " + r);
+      assertEquals(Mode.ENFORCE, applied(r).policy().mode());
+    }
+  }
+
+  @Test
+  void refreshFetchesThePolicyWhateverTheTxtRecordSays() {
+    resolver.lookup(DOMAIN);
+    clock.advance(Duration.ofHours(13));
+    dns.remove(TXT); // blocked or stripped by an attacker
+    Resolution r = resolver.refreshAsync(DOMAIN).join();
+    assertEquals(Resolution.Source.FETCHED, r.source(), r.toString());
+    assertEquals("1", applied(r).id(), "the cached id is kept");
+    assertEquals(clock.instant(), applied(r).fetchedAt(), "max_age extended");
+
+    dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
+    clock.advance(Duration.ofHours(13));
+    Resolution again = resolver.refreshAsync(DOMAIN).join();
+    assertEquals(Resolution.Source.FETCHED, again.source(), again.toString());
+
+    host.notFound(); // a failed fetch keeps the cached policy, as before
+    Resolution failed = resolver.refreshAsync(DOMAIN).join();
+    assertEquals(Resolution.Source.CACHED_DESPITE_FAILURE, failed.source());
+  }
+
+  @Test
+  void proactiveRefreshFetchesWhenTheTxtLookupFails() {
+    resolver.close();
+    resolver = newResolver(store, Duration.ofDays(1));
+    resolver.lookup(DOMAIN);
+    dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
+    clock.advance(Duration.ofHours(13));
+    int gets = host.requestCount();
+    resolver.runProactiveRefresh().join();
+    assertEquals(gets + 1, host.requestCount(), "fetched although the TXT lookup failed");
+    assertEquals(clock.instant(), applied(resolver.lookup(DOMAIN)).fetchedAt());
+  }
+
+  /** A real store behind a switch that makes its reads fail, as an unreachable database does. */
+  private static final class FlakyStore implements PolicyStore {
+    private final PolicyStore real;
+    volatile boolean failing;
+
+    FlakyStore(PolicyStore real) {
+      this.real = real;
+    }
+
+    private void check() {
+      if (failing) {
+        throw new PolicyStoreException(PolicyStoreException.Reason.IO, null, "test",
+            "connection refused", null);
+      }
+    }
+
+    @Override
+    public java.util.Optional<CachedPolicy> load(String domain) {
+      check();
+      return real.load(domain);
+    }
+
+    @Override
+    public LoadedPolicies loadAll() {
+      check();
+      return real.loadAll();
+    }
+
+    @Override
+    public boolean save(CachedPolicy policy) {
+      check();
+      return real.save(policy);
+    }
+
+    @Override
+    public boolean delete(String domain) {
+      return real.delete(domain);
+    }
+
+    @Override
+    public java.util.Optional<Lease> tryLease(String domain, String owner, Duration ttl) {
+      return real.tryLease(domain, owner, ttl);
+    }
+
+    @Override
+    public boolean release(Lease lease) {
+      return real.release(lease);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Policies for entries put into the store directly. */
+  private static final class SamplePolicyText {
+    static Policy enforce() {
+      return Policy.parse(ENFORCE).value().orElseThrow();
+    }
   }
 
   private Resolution refresh() {

@@ -1,5 +1,6 @@
 package dev.mtasts.store.internal;
 
+import dev.mtasts.cache.CachedPolicy;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.regex.Pattern;
@@ -66,21 +67,27 @@ public final class Sql {
         "SELECT domain, policy_id, fetched_at, policy_text FROM "
             + t
             + " WHERE fetched_at IS NOT NULL";
-    // PostgreSQL: one statement; the WHERE keeps a row fetched later. 1 row = stored, 0 = kept.
+    // PostgreSQL: one statement; the WHERE keeps a row fetched later, unless the database's own
+    // clock says that "later" lies in the future beyond the skew tolerance: such a row was written
+    // by an MTA whose clock ran ahead, and must not pin its policy for the fleet.
+    // 1 row = stored, 0 = kept.
     upsert =
         "INSERT INTO "
             + t
             + " AS cur (domain, policy_id, fetched_at, policy_text) VALUES (?, ?, ?, ?)"
             + " ON CONFLICT (domain) DO UPDATE SET policy_id = EXCLUDED.policy_id,"
             + " fetched_at = EXCLUDED.fetched_at, policy_text = EXCLUDED.policy_text"
-            + " WHERE cur.fetched_at IS NULL OR cur.fetched_at <= EXCLUDED.fetched_at";
+            + " WHERE cur.fetched_at IS NULL OR cur.fetched_at <= EXCLUDED.fetched_at"
+            + " OR cur.fetched_at > CURRENT_TIMESTAMP + INTERVAL '"
+            + CachedPolicy.CLOCK_SKEW_TOLERANCE.toSeconds() + " seconds'";
     // Portable: update when not newer; when no row was updated, insert; a duplicate key means a
-    // row appeared meanwhile, so update again.
+    // row appeared meanwhile, so update again. The last parameter is the store clock's now plus
+    // the skew tolerance: a row fetched after it was written by a clock that ran ahead.
     updateIfNotNewer =
         "UPDATE "
             + t
             + " SET policy_id = ?, fetched_at = ?, policy_text = ?"
-            + " WHERE domain = ? AND (fetched_at IS NULL OR fetched_at <= ?)";
+            + " WHERE domain = ? AND (fetched_at IS NULL OR fetched_at <= ? OR fetched_at > ?)";
     insert = "INSERT INTO " + t + " (domain, policy_id, fetched_at, policy_text) VALUES (?, ?, ?, ?)";
     delete = "DELETE FROM " + t + " WHERE domain = ? AND fetched_at IS NOT NULL";
     // PostgreSQL leases: lock the row unless another transaction holds it (SKIP LOCKED), decide,
