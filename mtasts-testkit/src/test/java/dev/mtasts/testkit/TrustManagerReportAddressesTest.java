@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.MtaStsTrustManager;
 import dev.mtasts.decision.PolicyLookup;
-import dev.mtasts.decision.PolicySource;
-import dev.mtasts.decision.PolicyState;
 import dev.mtasts.decision.SessionDetails;
 import dev.mtasts.decision.Verdict;
 import dev.mtasts.policy.Mode;
@@ -33,7 +31,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
@@ -72,19 +69,7 @@ class TrustManagerReportAddressesTest {
   }
 
   private MtaSts mtaSts(Mode mode) {
-    PolicyState state = Handshakes.applied(mode);
-    PolicySource source = new PolicySource() {
-      @Override
-      public CompletableFuture<PolicyState> currentAsync(String domain) {
-        return CompletableFuture.completedFuture(state);
-      }
-
-      @Override
-      public CompletableFuture<PolicyState> recheckAsync(String domain) {
-        return currentAsync(domain);
-      }
-    };
-    return MtaSts.builder().policySource(source)
+    return MtaSts.builder().policySource(Handshakes.source(Handshakes.applied(mode)))
         .certificateVerifier(Handshakes.verifier(CA, Clock.systemUTC()))
         .tlsRpt(collector).build();
   }
