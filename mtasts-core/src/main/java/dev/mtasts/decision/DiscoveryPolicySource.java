@@ -55,6 +55,7 @@ public final class DiscoveryPolicySource implements PolicySource {
     Discovery.PolicyFailure failure = (Discovery.PolicyFailure) discovery;
     return new PolicyState.Absent(failure.domain(), PolicyState.AbsentReason.POLICY_FAILURE,
         failure.detail(),
-        Optional.of(PolicyState.fetchFailure(failure.resultType(), failure.detail())));
+        Optional.of(Failure.policyFetch(failure.resultType(), failure.detail(), failure.problems(),
+            failure.receivedPolicy())));
   }
 }

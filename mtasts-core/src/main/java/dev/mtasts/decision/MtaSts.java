@@ -121,7 +121,8 @@ public final class MtaSts {
    * handshake proceeds and the failure is reported; without an applied policy any certificate is
    * accepted (opportunistic TLS). Install it in a new {@code SSLContext} for that one connection: a
    * context shared between connections may resume a TLS session, and a resumed handshake does not
-   * call the trust manager.
+   * call the trust manager. A failure it reports to TLS-RPT names the local and remote address of
+   * the socket the handshake ran on.
    *
    * @param lookup the lookup of the delivery
    * @param mxHost the MX host the connection goes to
@@ -133,7 +134,8 @@ public final class MtaSts {
 
   /**
    * Returns a trust manager as {@link #trustManager(PolicyLookup, String)} does, whose verdicts carry
-   * the session's details (addresses, EHLO name) to the verdict listener for TLS-RPT.
+   * the session's details (addresses, EHLO name) to the verdict listener for TLS-RPT. An address
+   * the details leave out is taken from the socket (see {@link MtaStsTrustManager}).
    *
    * @param lookup the lookup of the delivery
    * @param mxHost the MX host the connection goes to

@@ -40,7 +40,14 @@ final class Handshakes {
 
   /** A facade whose source always answers {@code state}, recording every verdict. */
   static MtaSts facade(PolicyState state, CertificateVerifier verifier, List<String> verdicts) {
-    PolicySource source = new PolicySource() {
+    return MtaSts.builder().policySource(source(state)).certificateVerifier(verifier)
+        .verdictListener((lookup, host, verdict) -> verdicts.add(host + " " + verdict))
+        .build();
+  }
+
+  /** A policy source that always answers {@code state}. */
+  static PolicySource source(PolicyState state) {
+    return new PolicySource() {
       @Override
       public CompletableFuture<PolicyState> currentAsync(String domain) {
         return CompletableFuture.completedFuture(state);
@@ -51,9 +58,6 @@ final class Handshakes {
         return currentAsync(domain);
       }
     };
-    return MtaSts.builder().policySource(source).certificateVerifier(verifier)
-        .verdictListener((lookup, host, verdict) -> verdicts.add(host + " " + verdict))
-        .build();
   }
 
   static PolicyState applied(Mode mode) {
