@@ -564,7 +564,8 @@ public final class PolicyResolver implements AutoCloseable {
       return new Resolution(applied(fresh, null), Resolution.Source.FETCHED);
     }
     FetchResult.Failed bad = (FetchResult.Failed) fetch;
-    Failure failure = new Failure(bad.resultType(), bad.resultType().token(), bad.detail());
+    Failure failure = Failure.policyFetch(bad.resultType(), bad.detail(), bad.problems(),
+        bad.receivedPolicy());
     Entry next = entry.withNextCheck(nextCheck);
     if (cached == null) {
       memory.put(d, next.failed(id, now, failure));

@@ -207,7 +207,8 @@ public final class MtaSts implements AutoCloseable {
 
   /**
    * Returns a trust manager as {@link #trustManager(PolicyLookup, String)} does, whose verdicts carry
-   * the session's details (addresses, EHLO name) to the verdict listener for TLS-RPT.
+   * the session's details (addresses, EHLO name) to the verdict listener for TLS-RPT. An address
+   * the details leave out is taken from the socket (see {@link MtaStsTrustManager}).
    *
    * @param lookup the lookup of the delivery
    * @param mxHost the MX host the connection goes to

@@ -1,10 +1,13 @@
 package dev.mtasts.decision;
 
+import java.net.InetAddress;
 import java.net.Socket;
+import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
@@ -28,6 +31,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * refused the host (the handshake threw; the verdict is the refusal), the handshake failed before
  * the certificate was checked (for example a server offering only TLS 1.1; reported as a failed
  * handshake), or it succeeded (the verdict delivers, and under {@code testing} reports).
+ *
+ * <p>A TLS-RPT report names the addresses of a failed session ({@code sending-mta-ip} and {@code
+ * receiving-ip}, RFC 8460 section 4.4). Where the {@link SessionDetails} given leave an address out,
+ * it is taken from the socket: its local and its remote address. An {@code SSLEngine} knows only the
+ * peer it was created for, so there the receiving address is taken when that peer is an IP address
+ * literal (never by resolving a name), and the sending address stays unknown.
  *
  * <pre>{@code
  * MtaStsTrustManager trust = mtaSts.trustManager(lookup, "mx1.example.com");
@@ -97,28 +106,114 @@ public final class MtaStsTrustManager extends X509ExtendedTrustManager {
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
     SSLSession session = socket instanceof SSLSocket ssl ? ssl.getHandshakeSession() : null;
-    check(chain, session);
+    check(chain, session, withAddresses(details, socket));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    check(chain, engine == null ? null : engine.getHandshakeSession());
+    check(chain, engine == null ? null : engine.getHandshakeSession(),
+        withAddresses(details, engine));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    check(chain, null);
+    check(chain, null, details);
   }
 
-  private void check(X509Certificate[] chain, SSLSession handshake) throws CertificateException {
+  private void check(X509Certificate[] chain, SSLSession handshake, SessionDetails session)
+      throws CertificateException {
     String protocol = handshake == null ? "unknown" : handshake.getProtocol();
-    Verdict verdict = lookup.verify(mxHost, List.of(chain), protocol, Dane.NOT_USED, details);
+    Verdict verdict = lookup.verify(mxHost, List.of(chain), protocol, Dane.NOT_USED, session);
     last.set(verdict);
     if (verdict instanceof Verdict.Refuse refuse) {
       throw new CertificateException("MTA-STS: " + refuse.failure().resultType() + ": "
           + refuse.failure().detail());
+    }
+  }
+
+  /** The caller's details, with each address it left out taken from the connected socket. */
+  static SessionDetails withAddresses(SessionDetails given, Socket socket) {
+    if (socket == null || complete(given)) {
+      return given;
+    }
+    return fill(given, usable(socket.getLocalAddress()), usable(socket.getInetAddress()));
+  }
+
+  /**
+   * The caller's details, with the receiving address taken from the engine's peer when the caller
+   * left it out and the peer is an IP address literal.
+   */
+  static SessionDetails withAddresses(SessionDetails given, SSLEngine engine) {
+    if (engine == null || complete(given)) {
+      return given;
+    }
+    return fill(given, null, usable(addressLiteral(engine.getPeerHost())));
+  }
+
+  private static boolean complete(SessionDetails given) {
+    return given.sendingMtaIp().isPresent() && given.receivingIp().isPresent();
+  }
+
+  private static SessionDetails fill(SessionDetails given, InetAddress local, InetAddress remote) {
+    Optional<InetAddress> sending = given.sendingMtaIp().isPresent() ? given.sendingMtaIp()
+        : Optional.ofNullable(local);
+    Optional<InetAddress> receiving = given.receivingIp().isPresent() ? given.receivingIp()
+        : Optional.ofNullable(remote);
+    return new SessionDetails(sending, receiving, given.receivingMxHelo(), given.tlsReportDelivery());
+  }
+
+  /** An address a report can name: not absent and not the wildcard of an unbound socket. */
+  private static InetAddress usable(InetAddress address) {
+    return address == null || address.isAnyLocalAddress() ? null : address;
+  }
+
+  /**
+   * Parses an IPv4 or IPv6 address literal without any name lookup.
+   *
+   * @return the address, or {@code null} when the text is not an address literal
+   */
+  static InetAddress addressLiteral(String host) {
+    if (host == null || host.isEmpty() || host.length() > 64) {
+      return null;
+    }
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
+        : host;
+    if (h.indexOf(':') >= 0) {
+      for (int i = 0; i < h.length(); i++) {
+        char c = h.charAt(i);
+        if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+          return null;
+        }
+      }
+      try {
+        // Only hex digits, colons and dots: the JDK parses this as an IPv6 literal, no lookup.
+        return InetAddress.getByName("[" + h + "]");
+      } catch (UnknownHostException e) {
+        return null;
+      }
+    }
+    String[] parts = h.split("\\.", -1);
+    if (parts.length != 4) {
+      return null;
+    }
+    byte[] bytes = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      String part = parts[i];
+      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return null;
+      }
+      int value = Integer.parseInt(part);
+      if (value > 255) {
+        return null;
+      }
+      bytes[i] = (byte) value;
+    }
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      return null;
     }
   }
 

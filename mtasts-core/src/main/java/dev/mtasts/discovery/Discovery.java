@@ -93,16 +93,33 @@ public sealed interface Discovery
    *     ResultType#STS_WEBPKI_INVALID} or {@link ResultType#STS_POLICY_INVALID}
    * @param detail what went wrong, for people; safe to log
    * @param problems for an invalid policy, the parser's errors
+   * @param receivedPolicy for an invalid policy, its lines as received (bounded; see {@link
+   *     dev.mtasts.fetch.FetchResult.Failed#receivedPolicy()}); otherwise empty
    */
   record PolicyFailure(String domain, StsRecord record, ResultType resultType, String detail,
-      List<Problem> problems) implements Discovery {
-    /** Creates the outcome; the list is copied. */
+      List<Problem> problems, List<String> receivedPolicy) implements Discovery {
+    /** Creates the outcome; the lists are copied. */
     public PolicyFailure {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(record, "record");
       Objects.requireNonNull(resultType, "resultType");
       Objects.requireNonNull(detail, "detail");
       problems = List.copyOf(problems);
+      receivedPolicy = List.copyOf(receivedPolicy);
+    }
+
+    /**
+     * Creates the outcome without received policy lines.
+     *
+     * @param domain the policy domain
+     * @param record the {@code _mta-sts} record
+     * @param resultType the result type
+     * @param detail what went wrong, for people; safe to log
+     * @param problems for an invalid policy, the parser's errors
+     */
+    public PolicyFailure(String domain, StsRecord record, ResultType resultType, String detail,
+        List<Problem> problems) {
+      this(domain, record, resultType, detail, problems, List.of());
     }
   }
 }

@@ -119,7 +119,7 @@ public final class PolicyDiscoverer {
     }
     FetchResult.Failed failed = (FetchResult.Failed) fetch;
     return new Discovery.PolicyFailure(domain, present.record(), failed.resultType(),
-        failed.detail(), failed.problems());
+        failed.detail(), failed.problems(), failed.receivedPolicy());
   }
 
   static RecordLookup toRecordLookup(String name, DnsResult<List<String>> result) {

@@ -34,13 +34,28 @@ public sealed interface FetchResult permits FetchResult.Fetched, FetchResult.Fai
    *     ResultType#STS_POLICY_INVALID} for a body that is not a valid policy
    * @param detail what went wrong, for people; safe to log
    * @param problems for an invalid body, the parser's errors; otherwise empty
+   * @param receivedPolicy for an invalid body, its lines as received, bounded in number and length
+   *     for a TLS-RPT {@code policy-string} (RFC 8460 section 4.4); otherwise empty
    */
-  record Failed(ResultType resultType, String detail, List<Problem> problems) implements FetchResult {
-    /** Creates the result; the list is copied. */
+  record Failed(ResultType resultType, String detail, List<Problem> problems,
+      List<String> receivedPolicy) implements FetchResult {
+    /** Creates the result; the lists are copied. */
     public Failed {
       Objects.requireNonNull(resultType, "resultType");
       Objects.requireNonNull(detail, "detail");
       problems = List.copyOf(problems);
+      receivedPolicy = List.copyOf(receivedPolicy);
+    }
+
+    /**
+     * Creates a result without received policy lines.
+     *
+     * @param resultType the result type
+     * @param detail what went wrong, for people; safe to log
+     * @param problems for an invalid body, the parser's errors; otherwise empty
+     */
+    public Failed(ResultType resultType, String detail, List<Problem> problems) {
+      this(resultType, detail, problems, List.of());
     }
   }
 }

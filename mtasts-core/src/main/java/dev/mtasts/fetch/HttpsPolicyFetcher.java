@@ -1,5 +1,6 @@
 package dev.mtasts.fetch;
 
+import dev.mtasts.internal.ReceivedPolicy;
 import dev.mtasts.internal.Text;
 import dev.mtasts.policy.HostName;
 import dev.mtasts.policy.ParseResult;
@@ -234,7 +235,8 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
     List<Problem> errors = parsed.errors();
     String detail = "the policy served by " + host + " is not valid: " + errors.get(0)
         + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "");
-    return new FetchResult.Failed(ResultType.STS_POLICY_INVALID, detail, errors);
+    return new FetchResult.Failed(ResultType.STS_POLICY_INVALID, detail, errors,
+        ReceivedPolicy.lines(bytes));
   }
 
   private static String policyHost(String policyDomain) {

@@ -13,8 +13,9 @@ import java.util.Objects;
  * applied policy of the day.
  *
  * @param policyType the type
- * @param policyString the policy as strings: the MTA-STS policy lines ({@link Policy#toLines()}), or
- *     one string per TLSA record; empty when no policy was found or it could not be fetched
+ * @param policyString the policy as strings: the MTA-STS policy lines ({@link Policy#toLines()}), the
+ *     lines of an invalid MTA-STS policy as received, or one string per TLSA record; empty when no
+ *     policy was found or it could not be fetched
  * @param policyDomain the policy domain, lower-case A-labels
  * @param mxHost the {@code mx} patterns of an MTA-STS policy; empty otherwise
  */
@@ -57,6 +58,20 @@ public record AppliedPolicy(PolicyType policyType, List<String> policyString, St
    */
   public static AppliedPolicy stsUnavailable(String domain) {
     return new AppliedPolicy(PolicyType.STS, List.of(), domain, List.of());
+  }
+
+  /**
+   * An MTA-STS policy that was fetched but is invalid (decision 11; RFC 8460 section 4.4 asks for the
+   * policy "declared by the receiving site, including any errors"): type {@code sts}, the lines as
+   * received, and no MX patterns, since none of them applied.
+   *
+   * @param domain the policy domain
+   * @param receivedLines the lines of the policy as received, bounded by the caller (the fetcher
+   *     keeps at most 32 lines of 256 characters)
+   * @return the applied policy; {@link #stsUnavailable(String)} when there are no lines
+   */
+  public static AppliedPolicy stsInvalid(String domain, List<String> receivedLines) {
+    return new AppliedPolicy(PolicyType.STS, receivedLines, domain, List.of());
   }
 
   /**

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>It is a {@link VerdictListener}: wired into {@link dev.mtasts.decision.MtaSts.Builder#tlsRpt}
  * it sees every verdict of the decision API, so an MTA has nothing more to call per delivery. Pass
  * {@link SessionDetails} to the {@code verify} and {@code starttlsNotSupported} overloads that take
- * them to get addresses and EHLO names into the report. MTAs that validate DANE themselves count
+ * them to get addresses and EHLO names into the report (the trust manager of {@link
+ * dev.mtasts.decision.MtaSts#trustManager} takes the addresses from its socket). MTAs that validate DANE themselves count
  * those sessions with {@link #success(AppliedPolicy)} and {@link #failure(AppliedPolicy,
  * SessionFailure)}.
  *
@@ -52,8 +53,11 @@ import org.slf4j.LoggerFactory;
  *       {@code mx} patterns): success when the verdict delivers, else a failure with the verdict's
  *       result type. When the policy was applied from the cache because a refresh failed, that
  *       failure is added as an overlapping failure detail (RFC 8460 section 4 allows overlaps).
- *   <li>A policy the domain announces but that could not be fetched or was invalid ({@code sts} with
- *       no policy strings, decision 11): a failure with the fetch's result type.
+ *   <li>A policy the domain announces but that could not be fetched ({@code sts} with no policy
+ *       strings, decision 11): a failure with the fetch's result type.
+ *   <li>A policy that was fetched but is invalid ({@code sts} with the policy's lines as received,
+ *       at most 32 of at most 256 characters, decision 11): a failure {@code sts-policy-invalid}
+ *       whose {@code failure-reason-code} is the parser's first error.
  *   <li>No policy, a {@code none} policy, or a TXT lookup that failed ({@code no-policy-found}):
  *       success, unless the session itself failed (no STARTTLS, a failed handshake).
  *   <li>Not counted: sessions that deliver a TLS-RPT report ({@link
@@ -155,9 +159,14 @@ public final class TlsRptCollector implements VerdictListener, AutoCloseable {
       }
     } else if (state instanceof PolicyState.Absent absent
         && absent.reason() == PolicyState.AbsentReason.POLICY_FAILURE) {
-      Aggregate agg = dd.find(STS_UNAVAILABLE);
+      // An invalid policy is reported with its lines as received (decision 11); its key is the
+      // list instance the failure carries, so repeated deliveries find it by reference.
+      List<String> received = absent.failure().map(Failure::receivedPolicy).orElse(List.of());
+      Object key = received.isEmpty() ? STS_UNAVAILABLE : received;
+      Aggregate agg = dd.find(key);
       if (agg == null) {
-        agg = dd.findOrAdd(AppliedPolicy.stsUnavailable(domain), STS_UNAVAILABLE);
+        agg = dd.findOrAdd(received.isEmpty() ? AppliedPolicy.stsUnavailable(domain)
+            : AppliedPolicy.stsInvalid(domain, received), key);
       }
       agg.failure.increment();
       if (absent.failure().isPresent()) {

@@ -6,17 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.statistics.Statistics;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link MxPattern} and {@link Policy#permits(String)} against {@link MxReference}, on hosts that
@@ -57,168 +51,178 @@ class MxPatternPropertiesTest {
   /** Characters that are not allowed in host names, some of them outside ASCII or the BMP. */
   private static final String ODD = "_ *\t\u0000/@\u00e9\u3002\ud800\u00ad\u212a\ud83d\ude00";
 
-  @Property(tries = 1500)
-  void matchesAgreesWithTheReferenceModel(
-      @ForAll("patternTexts") String pattern, @ForAll("mutations") List<Mutation> mutations) {
-    String host = host(pattern, mutations);
-    boolean expected = MxReference.matches(pattern, host);
-    assertEquals(expected, MxPattern.of(pattern).matches(host),
-        () -> "pattern " + pattern + ", host " + ParseChecks.escape(host));
-    Statistics.label("matches").collect(expected);
-    Statistics.label("matches").coverage(checker -> {
-      checker.check(true).percentage(p -> p >= 15);
-      checker.check(false).percentage(p -> p >= 15);
+  @Test
+  void matchesAgreesWithTheReferenceModel() {
+    int[] matched = new int[2];
+    Tries.run("matchesAgreesWithTheReferenceModel", 1500, r -> {
+      String pattern = patternText(r);
+      String host = host(pattern, mutations(r));
+      boolean expected = MxReference.matches(pattern, host);
+      assertEquals(expected, MxPattern.of(pattern).matches(host),
+          () -> "pattern " + pattern + ", host " + ParseChecks.escape(host));
+      matched[expected ? 1 : 0]++;
     });
+    Tries.assertShare("a match", matched[1], 1500, 15);
+    Tries.assertShare("no match", matched[0], 1500, 15);
   }
 
-  @Property(tries = 500)
-  void permitsIsTrueExactlyWhenOnePatternMatches(
-      @ForAll("patternLists") List<String> patterns,
-      @ForAll("mutations") List<Mutation> mutations,
-      @ForAll("indexes") int which) {
-    String host = host(patterns.get(which % patterns.size()), mutations);
-    boolean expected = patterns.stream().anyMatch(p -> MxReference.matches(p, host));
-    Policy policy = Policy.of(Mode.ENFORCE, Duration.ofDays(7),
-        patterns.stream().map(MxPattern::of).toList());
-    assertEquals(expected, policy.permits(host),
-        () -> "patterns " + patterns + ", host " + ParseChecks.escape(host));
-    Statistics.label("permits").collect(expected);
-    Statistics.label("permits").coverage(checker -> {
-      checker.check(true).percentage(p -> p >= 15);
-      checker.check(false).percentage(p -> p >= 15);
+  @Test
+  void permitsIsTrueExactlyWhenOnePatternMatches() {
+    int[] permitted = new int[2];
+    Tries.run("permitsIsTrueExactlyWhenOnePatternMatches", 500, r -> {
+      List<String> patterns = patternList(r);
+      List<Mutation> mutations = mutations(r);
+      int which = r.nextInt(5);
+      String host = host(patterns.get(which % patterns.size()), mutations);
+      boolean expected = patterns.stream().anyMatch(p -> MxReference.matches(p, host));
+      Policy policy = Policy.of(Mode.ENFORCE, Duration.ofDays(7),
+          patterns.stream().map(MxPattern::of).toList());
+      assertEquals(expected, policy.permits(host),
+          () -> "patterns " + patterns + ", host " + ParseChecks.escape(host));
+      permitted[expected ? 1 : 0]++;
     });
+    Tries.assertShare("permitted", permitted[1], 500, 15);
+    Tries.assertShare("not permitted", permitted[0], 500, 15);
   }
 
-  @Property(tries = 300)
-  void aPatternMatchesItsInstancesButNotItsNeighbours(
-      @ForAll("patternTexts") String pattern, @ForAll("labels") String label) {
-    MxPattern mx = MxPattern.of(pattern);
-    String lower = pattern.toLowerCase(Locale.ROOT);
-    if (mx.isWildcard()) {
-      String suffix = lower.substring(2);
-      String instance = label + "." + suffix;
-      Assume.that(instance.length() + label.length() + 1 <= 253);
-      assertTrue(mx.matches(instance), instance);
-      assertTrue(mx.matches(instance.toUpperCase(Locale.ROOT) + "."), instance);
-      assertFalse(mx.matches(suffix), suffix);
-      assertFalse(mx.matches(label + "." + instance), instance);
-      assertFalse(mx.matches("." + suffix), suffix);
-      assertFalse(mx.matches("*." + suffix), suffix);
-      assertFalse(mx.matches(pattern), pattern);
-    } else {
-      Assume.that(lower.length() + label.length() + 1 <= 253);
-      assertTrue(mx.matches(pattern), pattern);
-      assertTrue(mx.matches(lower.toUpperCase(Locale.ROOT)), pattern);
-      assertTrue(mx.matches(pattern + "."), pattern);
-      assertFalse(mx.matches(pattern + ".."), pattern);
-      assertFalse(mx.matches(label + "." + pattern), pattern);
-      assertFalse(mx.matches("." + pattern), pattern);
-    }
+  @Test
+  void aPatternMatchesItsInstancesButNotItsNeighbours() {
+    Tries.run("aPatternMatchesItsInstancesButNotItsNeighbours", 300, r -> {
+      String pattern = patternText(r);
+      String label = PolicyGenerators.label(r);
+      MxPattern mx = MxPattern.of(pattern);
+      String lower = pattern.toLowerCase(Locale.ROOT);
+      if (mx.isWildcard()) {
+        String suffix = lower.substring(2);
+        String instance = label + "." + suffix;
+        Tries.assume(instance.length() + label.length() + 1 <= 253);
+        assertTrue(mx.matches(instance), instance);
+        assertTrue(mx.matches(instance.toUpperCase(Locale.ROOT) + "."), instance);
+        assertFalse(mx.matches(suffix), suffix);
+        assertFalse(mx.matches(label + "." + instance), instance);
+        assertFalse(mx.matches("." + suffix), suffix);
+        assertFalse(mx.matches("*." + suffix), suffix);
+        assertFalse(mx.matches(pattern), pattern);
+      } else {
+        Tries.assume(lower.length() + label.length() + 1 <= 253);
+        assertTrue(mx.matches(pattern), pattern);
+        assertTrue(mx.matches(lower.toUpperCase(Locale.ROOT)), pattern);
+        assertTrue(mx.matches(pattern + "."), pattern);
+        assertFalse(mx.matches(pattern + ".."), pattern);
+        assertFalse(mx.matches(label + "." + pattern), pattern);
+        assertFalse(mx.matches("." + pattern), pattern);
+      }
+    });
   }
 
   /** Names and patterns of about 253 characters, the longest a host name may be. */
-  @Property(tries = 300)
-  void namesAroundTheLengthLimit(
-      @ForAll @IntRange(min = 240, max = 258) int length,
-      @ForAll boolean wildcard,
-      @ForAll @IntRange(min = 1, max = 3) int left,
-      @ForAll boolean trailingDot,
-      @ForAll boolean upperCase) {
-    String domain = domainOfLength(length);
-    String text = wildcard ? "*." + domain : domain;
-    if (!MxReference.validPattern(text)) {
-      assertThrows(IllegalArgumentException.class, () -> MxPattern.of(text), text);
-      return;
-    }
-    String host = (wildcard ? "x".repeat(left) + "." + domain : domain) + (trailingDot ? "." : "");
-    String h = upperCase ? host.toUpperCase(Locale.ROOT) : host;
-    boolean expected = MxReference.matches(text, h);
-    assertEquals(expected, MxPattern.of(text).matches(h), h);
-    assertEquals(expected, Policy.of(Mode.TESTING, Duration.ZERO, List.of(MxPattern.of(text))).permits(h), h);
-    Statistics.label("matches").collect(expected);
-    Statistics.label("matches").coverage(checker -> {
-      checker.check(true).percentage(p -> p >= 15);
-      checker.check(false).percentage(p -> p >= 3);
+  @Test
+  void namesAroundTheLengthLimit() {
+    int[] matched = new int[2];
+    Tries.run("namesAroundTheLengthLimit", 300, r -> {
+      int length = 240 + r.nextInt(19);
+      boolean wildcard = r.nextBoolean();
+      int left = 1 + r.nextInt(3);
+      boolean trailingDot = r.nextBoolean();
+      boolean upperCase = r.nextBoolean();
+      String domain = domainOfLength(length);
+      String text = wildcard ? "*." + domain : domain;
+      if (!MxReference.validPattern(text)) {
+        assertThrows(IllegalArgumentException.class, () -> MxPattern.of(text), text);
+        return;
+      }
+      String host = (wildcard ? "x".repeat(left) + "." + domain : domain) + (trailingDot ? "." : "");
+      String h = upperCase ? host.toUpperCase(Locale.ROOT) : host;
+      boolean expected = MxReference.matches(text, h);
+      assertEquals(expected, MxPattern.of(text).matches(h), h);
+      assertEquals(expected,
+          Policy.of(Mode.TESTING, Duration.ZERO, List.of(MxPattern.of(text))).permits(h), h);
+      matched[expected ? 1 : 0]++;
     });
+    // Shares of the names that make valid patterns, as the matching is checked for those.
+    int checked = matched[0] + matched[1];
+    Tries.assertShare("a match", matched[1], checked, 15);
+    Tries.assertShare("no match", matched[0], checked, 3);
   }
 
-  @Property(tries = 1000)
-  void patternSyntaxAgreesWithTheReferenceModel(@ForAll("patternLikeTexts") String text) {
-    boolean valid = MxReference.validPattern(text);
-    if (valid) {
-      MxPattern mx = MxPattern.of(text);
-      assertEquals(text.toLowerCase(Locale.ROOT), mx.value());
-      assertEquals(text.startsWith("*."), mx.isWildcard());
-    } else {
-      assertThrows(IllegalArgumentException.class, () -> MxPattern.of(text),
-          () -> ParseChecks.escape(text));
-    }
-    Statistics.label("valid").collect(valid);
-    Statistics.label("valid").coverage(checker -> {
-      checker.check(true).percentage(p -> p >= 15);
-      checker.check(false).percentage(p -> p >= 15);
+  @Test
+  void patternSyntaxAgreesWithTheReferenceModel() {
+    int[] valid = new int[2];
+    Tries.run("patternSyntaxAgreesWithTheReferenceModel", 1000, r -> {
+      String text = patternLikeText(r);
+      boolean ok = MxReference.validPattern(text);
+      if (ok) {
+        MxPattern mx = MxPattern.of(text);
+        assertEquals(text.toLowerCase(Locale.ROOT), mx.value());
+        assertEquals(text.startsWith("*."), mx.isWildcard());
+      } else {
+        assertThrows(IllegalArgumentException.class, () -> MxPattern.of(text),
+            () -> ParseChecks.escape(text));
+      }
+      valid[ok ? 1 : 0]++;
     });
+    Tries.assertShare("a valid pattern", valid[1], 1000, 15);
+    Tries.assertShare("an invalid pattern", valid[0], 1000, 15);
   }
 
-  @Property(tries = 300)
-  void matchingNeverThrowsOnArbitraryHosts(@ForAll("patternTexts") String pattern, @ForAll String host) {
-    boolean expected = MxReference.matches(pattern, host);
-    assertEquals(expected, MxPattern.of(pattern).matches(host), () -> ParseChecks.escape(host));
-  }
-
-  @Provide
-  Arbitrary<String> labels() {
-    return PolicyGenerators.label();
-  }
-
-  @Provide
-  Arbitrary<Integer> indexes() {
-    return Arbitraries.integers().between(0, 4);
+  @Test
+  void matchingNeverThrowsOnArbitraryHosts() {
+    Tries.run("matchingNeverThrowsOnArbitraryHosts", 300, r -> {
+      String pattern = patternText(r);
+      String host = Tries.anyString(r, 80);
+      boolean expected = MxReference.matches(pattern, host);
+      assertEquals(expected, MxPattern.of(pattern).matches(host), () -> ParseChecks.escape(host));
+    });
   }
 
   /** Valid patterns, with some letters in upper case. */
-  @Provide
-  Arbitrary<String> patternTexts() {
-    return Combinators.combine(PolicyGenerators.pattern(), Arbitraries.integers().between(-20, 300))
-        .as((pattern, from) -> from < 0 ? pattern : upperFrom(pattern, from));
+  private static String patternText(Random r) {
+    String pattern = PolicyGenerators.pattern(r);
+    int from = -20 + r.nextInt(321);
+    return from < 0 ? pattern : upperFrom(pattern, from);
   }
 
-  @Provide
-  Arbitrary<List<String>> patternLists() {
-    return patternTexts().list().ofMinSize(1).ofMaxSize(5);
+  private static List<String> patternList(Random r) {
+    int n = 1 + r.nextInt(5);
+    List<String> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(patternText(r));
+    }
+    return list;
   }
 
-  @Provide
-  Arbitrary<List<Mutation>> mutations() {
-    Arbitrary<Mutation> one = Combinators.combine(
-            Arbitraries.of(Change.class), Arbitraries.integers().between(0, 300), PolicyGenerators.label())
-        .as(Mutation::new);
-    Arbitrary<List<Mutation>> none = Arbitraries.just(List.of());
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(1, none),
-        net.jqwik.api.Tuple.of(2, one.list().ofSize(1)),
-        net.jqwik.api.Tuple.of(1, one.list().ofMinSize(2).ofMaxSize(3)));
+  /** No change (one in four), one change (two in four), or two or three. */
+  private static List<Mutation> mutations(Random r) {
+    int n = switch (Tries.weighted(r, 1, 2, 1)) {
+      case 0 -> 0;
+      case 1 -> 1;
+      default -> 2 + r.nextInt(2);
+    };
+    List<Mutation> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(new Mutation(Tries.oneOf(r, List.of(Change.values())), r.nextInt(301),
+          PolicyGenerators.label(r)));
+    }
+    return list;
   }
 
   /** Valid patterns and near-miss texts that are not. */
-  @Provide
-  Arbitrary<String> patternLikeTexts() {
-    Arbitrary<String> odd = Arbitraries.of(
-        "", "*", "*.", "*..", "**.example.com", "*example.com", "*x.example.com", "x.*.example.com",
-        "example.*", ".example.com", "example.com.", "*.example.com.", "ex_ample.com", "-a.com",
-        "a-.com", "b\u00fccher.example", "xn--bcher-kva.example", "1.2.3.4", "*.com", "a..b",
-        "*.-a.com", "exa mple.com", "\tmx.example.com", "MX.EXAMPLE.COM", "*.*.example.com");
-    Arbitrary<String> mutated = Combinators.combine(patternTexts(), mutations())
-        .as((pattern, mutations) -> {
-          String s = pattern;
-          for (Mutation m : mutations) {
-            s = m.apply(s);
-          }
-          return s;
-        });
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(1, odd), net.jqwik.api.Tuple.of(4, mutated));
+  private static String patternLikeText(Random r) {
+    if (Tries.weighted(r, 1, 4) == 0) {
+      return Tries.oneOf(r, ODD_PATTERNS);
+    }
+    String s = patternText(r);
+    for (Mutation m : mutations(r)) {
+      s = m.apply(s);
+    }
+    return s;
   }
+
+  private static final List<String> ODD_PATTERNS = List.of(
+      "", "*", "*.", "*..", "**.example.com", "*example.com", "*x.example.com", "x.*.example.com",
+      "example.*", ".example.com", "example.com.", "*.example.com.", "ex_ample.com", "-a.com",
+      "a-.com", "b\u00fccher.example", "xn--bcher-kva.example", "1.2.3.4", "*.com", "a..b",
+      "*.-a.com", "exa mple.com", "\tmx.example.com", "MX.EXAMPLE.COM", "*.*.example.com");
 
   /** A host that matches the pattern, changed by the mutations. */
   private static String host(String pattern, List<Mutation> mutations) {

@@ -13,14 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.From;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /** Properties of {@link Policy#parse(byte[])} and {@link Policy#toText()}. */
 class PolicyPropertiesTest {
@@ -42,45 +35,59 @@ class PolicyPropertiesTest {
   private static final Set<Kind> TOLERATED = EnumSet.of(Kind.TRAILING_WHITESPACE, Kind.BLANK_LINE,
       Kind.FIELD_NAME_CASE, Kind.EMPTY_VALUE, Kind.DUPLICATE_FIELD, Kind.MX);
 
-  @Property(tries = 300)
-  void neverThrowsOnArbitraryBytes(@ForAll @Size(max = 300) byte[] body) {
-    ParseChecks.parsePolicy(body);
+  @Test
+  void neverThrowsOnArbitraryBytes() {
+    Tries.run("neverThrowsOnArbitraryBytes", 300,
+        r -> ParseChecks.parsePolicy(Tries.anyBytes(r, 300)));
   }
 
-  @Property(tries = 500)
-  void neverThrowsOnGrammarLikeBytes(@ForAll("grammarLike") byte[] body) {
-    ParseChecks.parsePolicy(body);
+  @Test
+  void neverThrowsOnGrammarLikeBytes() {
+    Tries.run("neverThrowsOnGrammarLikeBytes", 500, r -> ParseChecks.parsePolicy(grammarLike(r)));
   }
 
-  @Property(tries = 300)
-  void neverThrowsOnMutatedValidPolicies(
-      @ForAll("policies") Policy policy, @ForAll("edits") List<Edit> edits) {
-    byte[] body = policy.toText().getBytes(StandardCharsets.US_ASCII);
-    for (Edit edit : edits) {
-      body = edit.apply(body);
-    }
-    ParseChecks.parsePolicy(body);
+  @Test
+  void neverThrowsOnMutatedValidPolicies() {
+    Tries.run("neverThrowsOnMutatedValidPolicies", 300, r -> {
+      Policy policy = PolicyGenerators.policy(r);
+      byte[] body = policy.toText().getBytes(StandardCharsets.US_ASCII);
+      for (Edit edit : edits(r)) {
+        body = edit.apply(body);
+      }
+      ParseChecks.parsePolicy(body);
+    });
   }
 
-  @Property(tries = 300)
-  void toTextParsesBackToAnEqualPolicy(@ForAll("policies") Policy policy) {
-    String text = policy.toText();
-    ParseResult<Policy> result = ParseChecks.parsePolicy(bytes(text));
-    assertEquals(policy, result.orElseThrow());
-    assertTrue(result.warnings().stream().allMatch(w -> w.kind() == Kind.MX), result::toString);
-    assertEquals(text, result.orElseThrow().toText());
+  @Test
+  void toTextParsesBackToAnEqualPolicy() {
+    Tries.run("toTextParsesBackToAnEqualPolicy", 300, r -> {
+      Policy policy = PolicyGenerators.policy(r);
+      String text = policy.toText();
+      ParseResult<Policy> result = ParseChecks.parsePolicy(bytes(text));
+      assertEquals(policy, result.orElseThrow());
+      assertTrue(result.warnings().stream().allMatch(w -> w.kind() == Kind.MX), result::toString);
+      assertEquals(text, result.orElseThrow().toText());
+    });
   }
 
-  @Property(tries = 200)
-  void lfLineEndsParseBackToAnEqualPolicy(@ForAll("policies") Policy policy) {
-    String text = policy.toText().replace("\r\n", "\n");
-    ParseResult<Policy> result = ParseChecks.parsePolicy(bytes(text));
-    assertEquals(policy, result.orElseThrow());
+  @Test
+  void lfLineEndsParseBackToAnEqualPolicy() {
+    Tries.run("lfLineEndsParseBackToAnEqualPolicy", 200, r -> {
+      Policy policy = PolicyGenerators.policy(r);
+      String text = policy.toText().replace("\r\n", "\n");
+      ParseResult<Policy> result = ParseChecks.parsePolicy(bytes(text));
+      assertEquals(policy, result.orElseThrow());
+    });
   }
 
-  @Property(tries = 200)
-  void trailingWhitespaceIsIgnoredWithAWarning(
-      @ForAll("policies") Policy policy, @ForAll("whitespace") String trailing) {
+  @Test
+  void trailingWhitespaceIsIgnoredWithAWarning() {
+    Tries.run("trailingWhitespaceIsIgnoredWithAWarning", 200,
+        r -> trailingWhitespaceIsIgnoredWithAWarning(PolicyGenerators.policy(r),
+            Tries.oneOf(r, WHITESPACE)));
+  }
+
+  private static void trailingWhitespaceIsIgnoredWithAWarning(Policy policy, String trailing) {
     List<String> lines = policy.toLines();
     StringBuilder text = new StringBuilder();
     for (String line : lines) {
@@ -92,12 +99,15 @@ class PolicyPropertiesTest {
     assertEquals(lines.size(), warned, result::toString);
   }
 
-  @Property(tries = 200)
-  void fieldOrderDoesNotMatterExceptAmongMx(@ForAll("policies") Policy policy, @ForAll Random random) {
-    List<String> lines = new ArrayList<>(policy.toLines());
-    Collections.shuffle(lines, random);
-    ParseResult<Policy> result = ParseChecks.parsePolicy(bytes(String.join("\n", lines)));
-    assertEquals(withMxInOrderOf(policy, lines), result.orElseThrow());
+  @Test
+  void fieldOrderDoesNotMatterExceptAmongMx() {
+    Tries.run("fieldOrderDoesNotMatterExceptAmongMx", 200, r -> {
+      Policy policy = PolicyGenerators.policy(r);
+      List<String> lines = new ArrayList<>(policy.toLines());
+      Collections.shuffle(lines, r);
+      ParseResult<Policy> result = ParseChecks.parsePolicy(bytes(String.join("\n", lines)));
+      assertEquals(withMxInOrderOf(policy, lines), result.orElseThrow());
+    });
   }
 
   /**
@@ -106,13 +116,20 @@ class PolicyPropertiesTest {
    * whitespace, leading zeros in max_age, upper-case letters in mx values, unknown fields (also ones
    * that differ from a known name only in case, and empty ones), blank lines, and any field order.
    */
-  @Property(tries = 300)
-  void anyAllowedFormattingParsesBackToAnEqualPolicy(
-      @ForAll("policies") Policy policy,
-      @ForAll("extensions") List<String> extensions,
-      @ForAll @Size(20) List<@From("lineStyles") LineStyle> styles,
-      @ForAll boolean finalLineEnd,
-      @ForAll Random random) {
+  @Test
+  void anyAllowedFormattingParsesBackToAnEqualPolicy() {
+    Tries.run("anyAllowedFormattingParsesBackToAnEqualPolicy", 300, r -> {
+      List<LineStyle> styles = new ArrayList<>(20);
+      for (int i = 0; i < 20; i++) {
+        styles.add(lineStyle(r));
+      }
+      anyAllowedFormattingParsesBackToAnEqualPolicy(PolicyGenerators.policy(r), extensions(r),
+          styles, r.nextBoolean(), r);
+    });
+  }
+
+  private static void anyAllowedFormattingParsesBackToAnEqualPolicy(Policy policy,
+      List<String> extensions, List<LineStyle> styles, boolean finalLineEnd, Random random) {
     List<String[]> fields = new ArrayList<>();
     fields.add(new String[] {"version", Policy.VERSION});
     fields.add(new String[] {"mode", policy.mode().token()});
@@ -192,52 +209,55 @@ class PolicyPropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<Policy> policies() {
-    return PolicyGenerators.policy();
+  private static byte[] grammarLike(Random r) {
+    int n = r.nextInt(41);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(Tries.oneOf(r, TOKENS));
+    }
+    return bytesLatin1(sb.toString());
   }
 
-  @Provide
-  Arbitrary<byte[]> grammarLike() {
-    return Arbitraries.of(TOKENS).list().ofMaxSize(40).map(tokens -> bytesLatin1(String.join("", tokens)));
+  /** Bytes that matter to the grammar, and any byte. */
+  private static final byte[] INTERESTING = {':', ' ', '\t', '\r', '\n', '.', '*', '-', '_', '0', 'A',
+      0, 0x7f, (byte) 0x80, (byte) 0xc3, (byte) 0xff};
+
+  /** One to four edits. */
+  private static List<Edit> edits(Random r) {
+    int n = 1 + r.nextInt(4);
+    List<Edit> edits = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      byte value = r.nextBoolean() ? INTERESTING[r.nextInt(INTERESTING.length)]
+          : (byte) r.nextInt(256);
+      edits.add(new Edit(r.nextInt(3), r.nextInt(401), value));
+    }
+    return edits;
   }
 
-  @Provide
-  Arbitrary<List<Edit>> edits() {
-    Arbitrary<Byte> interesting = Arbitraries.oneOf(
-        Arbitraries.of((byte) ':', (byte) ' ', (byte) '\t', (byte) '\r', (byte) '\n', (byte) '.',
-            (byte) '*', (byte) '-', (byte) '_', (byte) '0', (byte) 'A', (byte) 0, (byte) 0x7f,
-            (byte) 0x80, (byte) 0xc3, (byte) 0xff),
-        Arbitraries.bytes());
-    Arbitrary<Edit> edit = Combinators.combine(
-            Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 400), interesting)
-        .as(Edit::new);
-    return edit.list().ofMinSize(1).ofMaxSize(4);
+  private static final List<String> WHITESPACE = List.of(" ", "\t", "  ", " \t", "\t\t ");
+
+  private static final List<String> EXTENSIONS = List.of(
+      "x-note:hello world", "comment:a: b: c", "foo_bar.baz:\u00e9t\u00e9", "Mode:enforce",
+      "MX:evil.example", "VERSION:STSv2", "max_Age:1", "extra:", "0:0");
+
+  /** Up to three extension fields. */
+  private static List<String> extensions(Random r) {
+    int n = r.nextInt(4);
+    List<String> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(Tries.oneOf(r, EXTENSIONS));
+    }
+    return list;
   }
 
-  @Provide
-  Arbitrary<String> whitespace() {
-    return Arbitraries.of(" ", "\t", "  ", " \t", "\t\t ");
-  }
-
-  @Provide
-  Arbitrary<List<String>> extensions() {
-    return Arbitraries.of(
-            "x-note:hello world", "comment:a: b: c", "foo_bar.baz:\u00e9t\u00e9", "Mode:enforce",
-            "MX:evil.example", "VERSION:STSv2", "max_Age:1", "extra:", "0:0")
-        .list().ofMaxSize(3);
-  }
-
-  @Provide
-  Arbitrary<LineStyle> lineStyles() {
-    return Combinators.combine(
-            Arbitraries.of("", " ", "\t", "  ", " \t "),
-            Arbitraries.of("", "", "", " ", "\t", " \t"),
-            Arbitraries.of("\r\n", "\n"),
-            Arbitraries.of(false, true),
-            Arbitraries.integers().between(0, 3),
-            Arbitraries.of(NO_BLANK, NO_BLANK, NO_BLANK, NO_BLANK, NO_BLANK, "", " ", "\t"))
-        .as(LineStyle::new);
+  private static LineStyle lineStyle(Random r) {
+    return new LineStyle(
+        Tries.oneOf(r, List.of("", " ", "\t", "  ", " \t ")),
+        Tries.oneOf(r, List.of("", "", "", " ", "\t", " \t")),
+        Tries.oneOf(r, List.of("\r\n", "\n")),
+        r.nextBoolean(),
+        r.nextInt(4),
+        Tries.oneOf(r, List.of(NO_BLANK, NO_BLANK, NO_BLANK, NO_BLANK, NO_BLANK, "", " ", "\t")));
   }
 
   private static Policy withMxInOrderOf(Policy policy, List<String> lines) {

@@ -43,9 +43,14 @@ final class Handshakes {
 
   /** A facade whose source always answers {@code state}, recording every verdict. */
   static MtaSts facade(PolicyState state, TestCertificateAuthority ca, List<String> verdicts) {
-        return MtaSts.builder().policySource(FixedPolicySource.of(state)).trustStore(ca.trustStore())
+    return MtaSts.builder().policySource(source(state)).trustStore(ca.trustStore())
         .listener(e -> verdicts.add(e.mxHost() + " " + e.verdict()))
         .build();
+  }
+
+  /** A policy source that always answers {@code state}. */
+  static PolicySource source(PolicyState state) {
+    return FixedPolicySource.of(state);
   }
 
   static PolicyState applied(Mode mode) {

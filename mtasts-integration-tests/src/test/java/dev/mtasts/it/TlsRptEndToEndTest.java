@@ -91,13 +91,11 @@ class TlsRptEndToEndTest {
 
   @Test
   void oneDayOfDeliveriesBecomesOneReportPostedToTheRua() throws Exception {
-    DnsClient dnsClient = DnsjavaClient.builder().server(dns.address()).cache(false)
-        .timeout(Duration.ofSeconds(2)).build();
+    DnsClient dnsClient = dnsClient();
     FileTlsRptStore store = new FileTlsRptStore(tmp.resolve("tlsrpt"));
     TlsRptCollector collector = TlsRptCollector.builder().clock(clock).store(store)
         .flushInterval(Duration.ZERO).build();
-    MtaSts mtaSts = MtaSts.builder().dnsClient(dnsClient).trustStore(CA.trustStore())
-        .policyHostPort(policyHost.port()).listener(collector).build();
+    MtaSts mtaSts = mtaSts(dnsClient, collector);
     InetAddress self = InetAddress.getByName("192.0.2.10");
     SessionDetails to1 = SessionDetails.of(self, InetAddress.getByName("198.51.100.1"))
         .withHelo("mx1.example.test");
@@ -130,16 +128,7 @@ class TlsRptEndToEndTest {
     collector = TlsRptCollector.builder().clock(clock).store(store)
         .flushInterval(Duration.ZERO).build();
 
-    TlsRptReporter reporter = TlsRptReporter.builder()
-        .collector(collector)
-        .discoverer(new TlsRptDiscoverer(dnsClient))
-        .organizationName("Sender Test")
-        .contactInfo("tlsrpt@sender.test")
-        .https(HttpsReportSender.builder().sslContext(CA.sslContext()).build())
-        .clock(clock)
-        .maxDelay(Duration.ZERO)
-        .store(store)
-        .build();
+    TlsRptReporter reporter = reporter(collector, dnsClient).store(store).build();
     assertEquals(0, reporter.runDue().join().reportsBuilt(), "not before the day is over");
     clock.set(Instant.parse("2026-05-02T00:00:00Z"));
     TlsRptReporter.Summary summary = reporter.runDue().join();
@@ -203,6 +192,54 @@ class TlsRptEndToEndTest {
     reporter.close();
   }
 
+  /**
+   * A policy that is fetched but invalid is reported as RFC 8460 section 4.4 asks: type {@code sts},
+   * {@code policy-string} the lines as the policy host served them, errors included, and the parser's
+   * first error as the {@code failure-reason-code} (decision 11).
+   */
+  @Test
+  void anInvalidPolicyIsReportedAsReceivedWithTheParsersFirstError() throws Exception {
+    policyHost.body("version: STSv1\r\nmode: enforced\r\nmx: mx1.example.test\r\n"
+        + "max_age: 86400\r\n");
+    DnsClient dnsClient = dnsClient();
+    TlsRptCollector collector = TlsRptCollector.builder().clock(clock)
+        .flushInterval(Duration.ZERO).build();
+    MtaSts mtaSts = mtaSts(dnsClient, collector);
+    SessionDetails session = SessionDetails.of(InetAddress.getByName("192.0.2.10"),
+        InetAddress.getByName("198.51.100.1"));
+
+    PolicyLookup lookup = mtaSts.lookup(DOMAIN);
+    assertEquals(PolicyLookup.Status.NO_POLICY, lookup.status());
+    assertInstanceOf(Verdict.Deliver.class, lookup.verify("mx1.example.test",
+        CA.issue("mx1.example.test").chain(), "TLSv1.3", Dane.NOT_USED, session));
+    assertInstanceOf(Verdict.Deliver.class, mtaSts.lookup(DOMAIN).verify("mx1.example.test",
+        CA.issue("mx1.example.test").chain(), "TLSv1.3", Dane.NOT_USED, session));
+
+    TlsRptReporter reporter = reporter(collector, dnsClient).build();
+    clock.set(Instant.parse("2026-05-02T00:00:00Z"));
+    assertEquals(1, reporter.runDue().join().reportsBuilt());
+    List<ReportEndpoint.Received> posts = rua.received("/v1/tlsrpt");
+    assertEquals(1, posts.size());
+
+    List<ReportJson.PolicyEntry> policies = ReportJson.policies(posts.get(0).json());
+    assertEquals(1, policies.size());
+    ReportJson.PolicyEntry entry = policies.get(0);
+    assertEquals("sts", entry.policy().get("policy-type"));
+    assertEquals(List.of("version: STSv1", "mode: enforced", "mx: mx1.example.test",
+        "max_age: 86400"), entry.policy().get("policy-string"));
+    assertEquals(DOMAIN, entry.policy().get("policy-domain"));
+    assertEquals(List.of(), entry.policy().get("mx-host"));
+    assertEquals(1, entry.failureDetails().size(), entry.toString());
+    Map<String, String> detail = entry.failureDetails().get(0);
+    assertEquals("sts-policy-invalid", detail.get("result-type"));
+    assertEquals("2", detail.get("failed-session-count"));
+    assertEquals("192.0.2.10", detail.get("sending-mta-ip"));
+    String reason = detail.get("failure-reason-code");
+    assertTrue(reason.startsWith("line 2: ") && reason.contains("'enforced'"), reason);
+    reporter.close();
+    collector.close();
+  }
+
   @Test
   void httpsDeliveryNeedsA2xxAndAValidCertificateUnlessErrorsAreIgnored() throws Exception {
     java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
@@ -229,6 +266,29 @@ class TlsRptEndToEndTest {
       HttpsReportSender lenient = HttpsReportSender.builder().ignoreCertificateErrors(true).build();
       assertTrue(lenient.postAsync(uri, gz).join().delivered());
     }
+  }
+
+  private DnsClient dnsClient() {
+    return DnsjavaClient.builder().server(dns.address()).cache(false)
+        .timeout(Duration.ofSeconds(2)).build();
+  }
+
+  /** The facade, discovering through the loopback servers and counting for TLS-RPT. */
+  private MtaSts mtaSts(DnsClient dnsClient, TlsRptCollector collector) {
+    return MtaSts.builder().dnsClient(dnsClient).trustStore(CA.trustStore())
+        .policyHostPort(policyHost.port()).listener(collector).build();
+  }
+
+  /** A reporter that posts to the loopback rua at once when a day is over. */
+  private TlsRptReporter.Builder reporter(TlsRptCollector collector, DnsClient dnsClient) {
+    return TlsRptReporter.builder()
+        .collector(collector)
+        .discoverer(new TlsRptDiscoverer(dnsClient))
+        .organizationName("Sender Test")
+        .contactInfo("tlsrpt@sender.test")
+        .https(HttpsReportSender.builder().sslContext(CA.sslContext()).build())
+        .clock(clock)
+        .maxDelay(Duration.ZERO);
   }
 
   private static PolicyResult find(TlsRptReport report, PolicyType type, boolean unavailable) {

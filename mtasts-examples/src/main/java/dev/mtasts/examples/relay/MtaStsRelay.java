@@ -69,7 +69,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * resolved by the JVM as usual.
  *
  * <pre>{@code
- * MtaSts mtaSts = MtaSts.builder().policySource(resolver).listener(reporter).build();
+ * MtaSts mtaSts = MtaSts.builder().policySource(resolver.asPolicySource()).listener(reporter).build();
  * MtaStsRelay relay = MtaStsRelay.builder(mtaSts, DnsjavaClient.system())
  *     .heloName("relay.example.net")
  *     .build();
