@@ -118,7 +118,7 @@ final class CheckCommand implements Callable<Integer> {
     if (smtpPort != null && (smtpPort < 1 || smtpPort > 65535)) {
       throw new ParameterException(spec.commandLine(), "--smtp-port must be 1 to 65535");
     }
-    String ehlo = SmtpProbe.localHostName();
+    String ehlo;
     if (helo != null) {
       Optional<HostName> name = HostName.parse(helo);
       if (name.isEmpty()) {
@@ -126,6 +126,8 @@ final class CheckCommand implements Callable<Integer> {
             + "' is not a host name; give this host's name, such as mail.example.com");
       }
       ehlo = name.get().value();
+    } else {
+      ehlo = noSmtp ? "localhost" : SmtpProbe.localHostName();
     }
     CertificateVerifier.Builder verifier = CertificateVerifier.builder();
     if (net.trustStore() != null) {

@@ -359,7 +359,7 @@ final class DomainCheck {
     TlsClient.Peek peek;
     try {
       peek = TlsClient.peek(host, port, settings.timeout());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return "";
     }
     if (peek.chain().isEmpty()) {

@@ -22,9 +22,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
@@ -116,15 +119,23 @@ final class SmtpProbe {
   private SmtpFacts converse(String mxHost, long deadline, AtomicReference<Socket> current,
       AtomicBoolean expired) {
     InetAddress[] addresses;
+    // The system resolver has no time limit of its own: it runs on a thread of its own, waited for
+    // only until the deadline.
+    FutureTask<InetAddress[]> lookup = new FutureTask<>(() -> InetAddress.getAllByName(mxHost));
+    Thread resolver = new Thread(lookup, "mtasts-check-resolve");
+    resolver.setDaemon(true);
+    resolver.start();
     try {
-      addresses = InetAddress.getAllByName(mxHost);
-    } catch (UnknownHostException e) {
+      addresses = lookup.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
       return SmtpFacts.unreachable(null, mxHost + " has no address (its A and AAAA lookups"
           + " found nothing): senders cannot connect to it either", false);
-    }
-    if (expired.get()) {
+    } catch (TimeoutException e) {
       return SmtpFacts.unreachable(null, "the address lookup of " + mxHost + " took longer than"
           + " --timeout " + timeoutText, true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return SmtpFacts.unreachable(null, "the check was interrupted", false);
     }
     Socket socket = null;
     String address = addresses[0].getHostAddress();
@@ -173,7 +184,7 @@ final class SmtpProbe {
       return SmtpFacts.unreachable(address, why + hint, timedOut);
     }
     try {
-      return session(mxHost, address, socket, current);
+      return session(mxHost, address, socket, current, expired);
     } catch (Stop e) {
       return SmtpFacts.unreachable(address, e.getMessage(), false);
     } catch (IOException e) {
@@ -187,7 +198,7 @@ final class SmtpProbe {
   }
 
   private SmtpFacts session(String mxHost, String address, Socket socket,
-      AtomicReference<Socket> current) throws IOException, Stop {
+      AtomicReference<Socket> current, AtomicBoolean expired) throws IOException, Stop {
     socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
     InputStream in = socket.getInputStream();
     OutputStream out = socket.getOutputStream();
@@ -227,7 +238,14 @@ final class SmtpProbe {
     SSLSocket tls;
     try {
       tls = TlsClient.handshake(socket, mxHost);
+    } catch (IllegalArgumentException e) {
+      // Not a name SNI can carry (the JDK refuses it): a sender cannot start TLS with it either.
+      throw new Stop(mxHost + " is not a host name a TLS client can send (SNI): "
+          + e.getMessage());
     } catch (SSLException e) {
+      if (expired.get()) {
+        throw e;
+      }
       String message = String.valueOf(e.getMessage());
       boolean version = message.contains("protocol_version")
           || message.contains("No appropriate protocol");
