@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -67,6 +69,11 @@ import picocli.CommandLine.Spec;
       "3:internal error (please report it)"
     })
 final class CheckCommand implements Callable<Integer> {
+  /** How a record, policy or MX list whose DNS lookup failed is shown: never as missing. */
+  private static final String LOOKUP_FAILED = "(lookup failed: see dns-lookup-failed below)";
+  /** A record:character position in a finding about a TXT record, such as {@code 1:13}. */
+  private static final Pattern POSITION = Pattern.compile("(^|\\s)\\d+:\\d+\\b");
+
   private final Io io;
 
   @Spec
@@ -383,8 +390,9 @@ final class CheckCommand implements Callable<Integer> {
       for (Finding f : r.findings()) {
         io.println(String.format("  %-7s %s: %s", f.severity().token(), f.code(),
             Terminal.safe(f.message())));
-        positions |= f.code().endsWith("-record-invalid") || f.code().endsWith("-record-warning")
-            ? POSITION.matcher(f.message()).find() : false;
+        boolean aboutRecord = f.code().endsWith("-record-invalid")
+            || f.code().endsWith("-record-warning");
+        positions |= aboutRecord && POSITION.matcher(f.message()).find();
       }
       if (positions) {
         io.println("");
@@ -394,12 +402,16 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private static final String LOOKUP_FAILED = "(lookup failed: see dns-lookup-failed below)";
-  private static final java.util.regex.Pattern POSITION =
-      java.util.regex.Pattern.compile("(^|\\s)\\d+:\\d+\\b");
 
-  /** What a sender sees at one MX host, in a few lines. */
-  static List<String> smtpHuman(SmtpFacts s, Policy applied) {
+  /**
+   * Says what a sender sees at one MX host, in a few lines: the session, the certificate, and what
+   * the sender then does under the domain's policy.
+   *
+   * @param s the probe's facts
+   * @param applied the valid policy fetched, or null
+   * @return the lines, without indentation
+   */
+  static List<String> smtpHuman(SmtpFacts s, @Nullable Policy applied) {
     List<String> lines = new ArrayList<>(3);
     String at = s.address() == null ? "" : Terminal.safe(s.address()) + ": ";
     switch (s.outcome()) {

@@ -68,8 +68,8 @@ final class NetworkOptions {
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "10s",
-      description = "How long each DNS lookup and the policy fetch may take, for example 500ms,"
-          + " 10s or 1m (default ${DEFAULT-VALUE}).")
+      description = "How long each DNS lookup, the policy fetch and (check) the SMTP conversation"
+          + " with each MX host may take, for example 500ms, 10s or 1m (default ${DEFAULT-VALUE}).")
   private String timeout = "10s";
 
   /** For tests only: RFC 8461 policy hosts are always on port 443. */
