@@ -506,7 +506,8 @@ final class DomainCheck {
   }
 
   private String noAnswer(String what) {
-    return "no answer for " + what + " within --timeout " + settings.timeoutText();
+    return "the DNS servers gave no answer for " + what + " (--timeout "
+        + settings.timeoutText() + ")";
   }
 
   // ------------------------------------------------------------------ TLS-RPT

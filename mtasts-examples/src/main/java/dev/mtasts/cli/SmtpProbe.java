@@ -149,25 +149,21 @@ final class SmtpProbe {
         s.connect(new InetSocketAddress(a, port), remainingMillis(deadline));
         socket = s;
         address = a.getHostAddress();
-      } catch (SocketTimeoutException e) {
-        timedOut = true;
-        failures.add("no connection to " + a.getHostAddress() + " port " + port + " within"
-            + " --timeout " + timeoutText);
-        close(s);
-      } catch (ConnectException e) {
-        failures.add(expired.get()
-            ? "no connection to " + a.getHostAddress() + " port " + port + " within --timeout "
-                + timeoutText
-            : a.getHostAddress() + " refused the connection to port " + port);
-        timedOut |= expired.get();
-        close(s);
-      } catch (NoRouteToHostException e) {
-        failures.add("no route to " + a.getHostAddress());
-        close(s);
       } catch (IOException e) {
-        failures.add("no connection to " + a.getHostAddress() + " port " + port + ": "
-            + e.getMessage());
         close(s);
+        // When the deadline passes, the alarm closes the socket: that is a timeout too.
+        if (e instanceof SocketTimeoutException || expired.get()) {
+          timedOut = true;
+          failures.add("no connection to " + a.getHostAddress() + " port " + port + " within"
+              + " --timeout " + timeoutText);
+        } else if (e instanceof ConnectException) {
+          failures.add(a.getHostAddress() + " refused the connection to port " + port);
+        } else if (e instanceof NoRouteToHostException) {
+          failures.add("no route to " + a.getHostAddress());
+        } else {
+          failures.add("no connection to " + a.getHostAddress() + " port " + port + ": "
+              + e.getMessage());
+        }
       }
       if (expired.get()) {
         break;
