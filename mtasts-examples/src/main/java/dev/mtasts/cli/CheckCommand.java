@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
           + " valid, as senders do), the MX hosts, and the _smtp._tls TLS-RPT record. Connect to"
           + " each MX host on port 25 as a sender does (EHLO, STARTTLS, TLS 1.2 or newer, the"
           + " certificate checked as RFC 8461 section 4 requires, then QUIT; never MAIL FROM)."
-          + " Then report each finding with a code and a severity (error, warning or info).",
+          + " Then report each finding with a code and a severity (error, warning or info)."
+          + " The --trust-pem certificates are trusted for the MX hosts' certificates too.",
       "",
       "With --json, one JSON object is printed on one line, with these keys:",
       "  domain    the domain checked, in A-labels",
