@@ -5,17 +5,24 @@ import dev.mtasts.cli.CheckReport.Finding;
 import dev.mtasts.cli.CheckReport.MxFacts;
 import dev.mtasts.cli.CheckReport.PolicyFacts;
 import dev.mtasts.cli.CheckReport.RecordFacts;
+import dev.mtasts.cli.CheckReport.Lookup;
 import dev.mtasts.cli.CheckReport.Severity;
+import dev.mtasts.cli.CheckReport.SmtpFacts;
 import dev.mtasts.cli.CheckReport.TlsRptFacts;
 import dev.mtasts.policy.HostName;
+import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;
+import dev.mtasts.tls.CertificateVerifier;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -34,8 +41,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Look up everything a sending MTA looks up for DOMAIN: the _mta-sts TXT record, the policy"
           + " at https://mta-sts.DOMAIN/.well-known/mta-sts.txt (fetched only when the record is"
-          + " valid, as senders do), the MX hosts, and the _smtp._tls TLS-RPT record. Then report"
-          + " each finding with a code and a severity (error, warning or info).",
+          + " valid, as senders do), the MX hosts, and the _smtp._tls TLS-RPT record. Connect to"
+          + " each MX host on port 25 as a sender does (EHLO, STARTTLS, TLS 1.2 or newer, the"
+          + " certificate checked as RFC 8461 section 4 requires, then QUIT; never MAIL FROM)."
+          + " Then report each finding with a code and a severity (error, warning or info)."
+          + " The --trust-pem certificates are trusted for the MX hosts' certificates too.",
       "",
       "With --json, one JSON object is printed on one line, with these keys:",
       "  domain    the domain checked, in A-labels",
@@ -44,7 +54,10 @@ import picocli.CommandLine.Spec;
       "            {name, txt, valid, id, errors, warnings}",
       "  policy    the policy fetch, or null when not attempted:",
       "            {url, valid, result_type, mode, max_age, mx, errors, warnings}",
-      "  mx        [{host, preference, covered}]; covered is null without a policy",
+      "  mx        [{host, preference, covered, smtp}]; covered is null without a policy;",
+      "            smtp is null when not probed (--no-smtp, null MX, failed MX lookup), else",
+      "            {address, starttls, tls_version, result_type, certificate, error};",
+      "            certificate: {subject_names, issuer, not_before, not_after} or null",
       "  tlsrpt    the _smtp._tls TXT answer, or null:",
       "            {name, txt, valid, rua, errors, warnings}",
       "The finding codes are listed in the README ('Checking your domain: mtasts check')."
@@ -57,6 +70,11 @@ import picocli.CommandLine.Spec;
       "3:internal error (please report it)"
     })
 final class CheckCommand implements Callable<Integer> {
+  /** How a record, policy or MX list whose DNS lookup failed is shown: never as missing. */
+  private static final String LOOKUP_FAILED = "(lookup failed: see dns-lookup-failed below)";
+  /** A record:character position in a finding about a TXT record, such as {@code 1:13}. */
+  private static final Pattern POSITION = Pattern.compile("(^|\\s)\\d+:\\d+\\b");
+
   private final Io io;
 
   @Spec
@@ -66,6 +84,21 @@ final class CheckCommand implements Callable<Integer> {
   private boolean json;
 
   @Mixin NetworkOptions network = new NetworkOptions();
+
+  @Option(
+      names = "--no-smtp",
+      description = "Do not connect to the MX hosts (many networks block outgoing port 25).")
+  private boolean noSmtp;
+
+  @Option(
+      names = "--helo",
+      paramLabel = "NAME",
+      description = "The name to send with EHLO to the MX hosts (default: this host's name).")
+  private String helo;
+
+  /** For tests only: senders always connect to port 25. */
+  @Option(names = "--smtp-port", paramLabel = "PORT", hidden = true)
+  private Integer smtpPort;
 
   @Parameters(
       paramLabel = "DOMAIN",
@@ -90,7 +123,29 @@ final class CheckCommand implements Callable<Integer> {
       io.error(e.getMessage());
       return ExitCodes.USAGE_OR_IO;
     }
-    CheckReport report = new DomainCheck(net.dns(), net.fetcher()).run(host.get().value());
+    if (smtpPort != null && (smtpPort < 1 || smtpPort > 65535)) {
+      throw new ParameterException(spec.commandLine(), "--smtp-port must be 1 to 65535");
+    }
+    String ehlo;
+    if (helo != null) {
+      Optional<HostName> name = HostName.parse(helo);
+      if (name.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), "--helo '" + Terminal.safe(helo)
+            + "' is not a host name; give this host's name, such as mail.example.com");
+      }
+      ehlo = name.get().value();
+    } else {
+      ehlo = noSmtp ? "localhost" : SmtpProbe.localHostName();
+    }
+    CertificateVerifier.Builder verifier = CertificateVerifier.builder();
+    if (net.trustStore() != null) {
+      verifier.trustStore(net.trustStore());
+    }
+    DomainCheck.Settings settings = new DomainCheck.Settings(net.timeout(),
+        durationText(net.timeout()), verifier.build(), !noSmtp,
+        smtpPort == null ? SmtpProbe.SMTP_PORT : smtpPort, ehlo);
+    CheckReport report = new DomainCheck(net.dns(), net.fetcher(), settings)
+        .run(host.get().value());
     if (json) {
       io.println(toJson(report));
     } else {
@@ -124,6 +179,7 @@ final class CheckCommand implements Callable<Integer> {
         } else {
           g.writeBoolean(mx.covered());
         }
+        smtpJson(g, mx.smtp());
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -176,6 +232,43 @@ final class CheckCommand implements Callable<Integer> {
     Json.policyProblems(g, "errors", facts.errors());
     Json.policyProblems(g, "warnings", facts.warnings());
     g.writeEndObject();
+  }
+
+  private static void smtpJson(JsonGenerator g, SmtpFacts smtp) throws IOException {
+    g.writeFieldName("smtp");
+    if (smtp == null) {
+      g.writeNull();
+      return;
+    }
+    g.writeStartObject();
+    g.writeStringField("address", smtp.address());
+    g.writeBooleanField("starttls", smtp.starttls());
+    g.writeStringField("tls_version", smtp.tlsVersion());
+    g.writeStringField("result_type",
+        smtp.resultType() == null ? null : smtp.resultType().token());
+    g.writeFieldName("certificate");
+    CertificateFacts cert = smtp.certificate();
+    if (cert == null) {
+      g.writeNull();
+    } else {
+      g.writeStartObject();
+      strings(g, "subject_names", cert.subjectNames());
+      g.writeStringField("issuer", cert.issuer());
+      g.writeStringField("not_before", cert.notBefore().toString());
+      g.writeStringField("not_after", cert.notAfter().toString());
+      g.writeEndObject();
+    }
+    g.writeStringField("error", smtp.error());
+    g.writeEndObject();
+  }
+
+  /** A time limit as the user would write it: {@code 500ms}, {@code 10s}, {@code 2m}. */
+  static String durationText(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
   }
 
   private static void tlsrptJson(JsonGenerator g, TlsRptFacts facts) throws IOException {
@@ -233,7 +326,8 @@ final class CheckCommand implements Callable<Integer> {
     io.println("");
     RecordFacts record = r.record();
     if (record == null) {
-      io.println("_mta-sts." + r.domain() + "  (none found)");
+      io.println("_mta-sts." + r.domain() + "  " + (r.failed().contains(Lookup.RECORD)
+          ? LOOKUP_FAILED : "(none found)"));
     } else {
       io.println(record.name());
       for (String txt : record.txt()) {
@@ -262,16 +356,22 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
 
-    io.println("MX " + r.domain() + (r.mx().isEmpty() ? "  (no MX host)" : ""));
+    io.println("MX " + r.domain() + (r.failed().contains(Lookup.MX) ? "  " + LOOKUP_FAILED
+        : r.mx().isEmpty() ? "  (no MX host)" : ""));
+    Policy applied = policy == null ? null : policy.policy();
     for (MxFacts mx : r.mx()) {
       String covered = mx.covered() == null ? ""
           : mx.covered() ? " (covered by the policy)" : " (NOT covered by the policy)";
       io.println(String.format("  %-8d %s%s", mx.preference(), Terminal.safe(mx.host()), covered));
+      if (mx.smtp() != null) {
+        smtpHuman(mx.smtp(), applied).forEach(line -> io.println("           " + line));
+      }
     }
 
     TlsRptFacts tlsrpt = r.tlsrpt();
     if (tlsrpt == null) {
-      io.println("_smtp._tls." + r.domain() + "  (none found)");
+      io.println("_smtp._tls." + r.domain() + "  " + (r.failed().contains(Lookup.TLSRPT)
+          ? LOOKUP_FAILED : "(none found)"));
     } else {
       io.println(tlsrpt.name());
       for (String txt : tlsrpt.txt()) {
@@ -287,11 +387,66 @@ final class CheckCommand implements Callable<Integer> {
     if (!r.findings().isEmpty()) {
       io.println("");
       io.println("Findings:");
+      boolean positions = false;
       for (Finding f : r.findings()) {
         io.println(String.format("  %-7s %s: %s", f.severity().token(), f.code(),
             Terminal.safe(f.message())));
+        boolean aboutRecord = f.code().endsWith("-record-invalid")
+            || f.code().endsWith("-record-warning");
+        positions |= aboutRecord && POSITION.matcher(f.message()).find();
+      }
+      if (positions) {
+        io.println("");
+        io.println("A position N:C in a TXT record means record N of the answer (as listed above),"
+            + " character C of that record, both counted from 1.");
       }
     }
+  }
+
+
+  /**
+   * Says what a sender sees at one MX host, in a few lines: the session, the certificate, and what
+   * the sender then does under the domain's policy.
+   *
+   * @param s the probe's facts
+   * @param applied the valid policy fetched, or null
+   * @return the lines, without indentation
+   */
+  static List<String> smtpHuman(SmtpFacts s, @Nullable Policy applied) {
+    List<String> lines = new ArrayList<>(3);
+    String at = s.address() == null ? "" : Terminal.safe(s.address()) + ": ";
+    switch (s.outcome()) {
+      case UNREACHABLE, TIMED_OUT -> {
+        lines.add("SMTP     " + at + "not reached from here (see mx-unreachable below)");
+        return lines;
+      }
+      case NO_STARTTLS -> lines.add("SMTP     " + at + "no STARTTLS");
+      case OLD_TLS, HANDSHAKE_FAILED ->
+          lines.add("SMTP     " + at + "STARTTLS, but no TLS 1.2 or newer session");
+      case PASSED, CERTIFICATE_INVALID -> lines.add("SMTP     " + at + "STARTTLS, "
+          + Terminal.safe(String.valueOf(s.tlsVersion())) + ", certificate "
+          + (s.outcome() == SmtpFacts.Outcome.PASSED ? "passes" : "FAILS") + " a sender's check");
+      default -> throw new IllegalStateException("unknown outcome " + s.outcome());
+    }
+    if (s.certificate() != null) {
+      lines.add("cert     " + Terminal.safe(s.certificate().summary()));
+    }
+    String type = s.resultType() == null ? "" : s.resultType().token();
+    Mode mode = applied == null ? null : applied.mode();
+    if (s.resultType() == null) {
+      lines.add("sender   " + (mode == null || mode == Mode.NONE
+          ? "delivers over TLS; under an MTA-STS policy it would too"
+          : "delivers over TLS"));
+    } else if (mode == Mode.ENFORCE) {
+      lines.add("sender   refuses this host (" + type + ") and tries the next; see the findings");
+    } else if (mode == Mode.TESTING) {
+      lines.add("sender   delivers and reports " + type + "; under mode enforce it would refuse"
+          + " this host");
+    } else {
+      lines.add("sender   delivers without MTA-STS; under mode enforce it would refuse this host ("
+          + type + ")");
+    }
+    return lines;
   }
 
   /** A TXT record in double quotes, with bytes outside printable ASCII escaped. */

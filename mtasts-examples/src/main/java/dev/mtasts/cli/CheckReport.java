@@ -2,11 +2,14 @@ package dev.mtasts.cli;
 
 import dev.mtasts.policy.Policy;
 import dev.mtasts.policy.Problem;
+import dev.mtasts.result.Failure;
 import dev.mtasts.result.ResultType;
 import dev.mtasts.tlsrpt.TlsRptRecord;
 import java.net.URI;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -22,13 +25,26 @@ import org.jspecify.annotations.Nullable;
  *     failed lookup
  * @param tlsrpt the {@code _smtp._tls} TXT answer; null when the name has no TXT records or the
  *     lookup failed
+ * @param failed the DNS lookups that failed (SERVFAIL, timeout, ...): nothing is known there
  */
 record CheckReport(String domain, List<Finding> findings, @Nullable RecordFacts record,
-    @Nullable PolicyFacts policy, List<MxFacts> mx, @Nullable TlsRptFacts tlsrpt) {
+    @Nullable PolicyFacts policy, List<MxFacts> mx, @Nullable TlsRptFacts tlsrpt,
+    Set<Lookup> failed) {
 
   CheckReport {
     findings = List.copyOf(findings);
     mx = List.copyOf(mx);
+    failed = failed.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(failed));
+  }
+
+  /** The DNS lookups of a check. */
+  enum Lookup {
+    /** The {@code _mta-sts} TXT lookup. */
+    RECORD,
+    /** The MX lookup. */
+    MX,
+    /** The {@code _smtp._tls} TXT lookup. */
+    TLSRPT
   }
 
   /** How serious a finding is. */
@@ -102,8 +118,53 @@ record CheckReport(String domain, List<Finding> findings, @Nullable RecordFacts 
    * @param preference its preference
    * @param covered whether the policy's mx patterns match it; null without a policy in mode enforce
    *     or testing
+   * @param smtp what a sender sees when it connects; null when the host was not probed
    */
-  record MxFacts(String host, int preference, @Nullable Boolean covered) {}
+  record MxFacts(String host, int preference, @Nullable Boolean covered,
+      @Nullable SmtpFacts smtp) {}
+
+  /**
+   * What a sender sees when it connects to an MX host (RFC 8461 section 4: STARTTLS, TLS 1.2 or
+   * newer, a certificate that chains to a trusted root and names the host).
+   *
+   * @param address the address connected to (the first one tried when none answered); null when
+   *     the host has no address
+   * @param starttls whether the server offered STARTTLS and accepted the command
+   * @param tlsVersion the TLS version negotiated, null without a TLS session
+   * @param resultType what a sender applying a policy in mode enforce records for this host (RFC
+   *     8460 section 4.3); null when the session passes or no session was possible
+   * @param certificate what the server's certificate holds; null without a TLS session
+   * @param error what went wrong, for people; null when everything passed
+   * @param outcome how the probe ended, for the findings
+   * @param failure the library's certificate verdict, when the certificate failed
+   */
+  record SmtpFacts(@Nullable String address, boolean starttls, @Nullable String tlsVersion,
+      @Nullable ResultType resultType, @Nullable CertificateFacts certificate,
+      @Nullable String error, Outcome outcome, @Nullable Failure failure) {
+
+    /** How a probe ended. */
+    enum Outcome {
+      /** STARTTLS, TLS 1.2 or newer and a certificate that passes. */
+      PASSED,
+      /** No SMTP session: no address, no connection, no greeting, EHLO refused. */
+      UNREACHABLE,
+      /** No SMTP session within the time limit, or no connection in time. */
+      TIMED_OUT,
+      /** The server does not offer STARTTLS (or refuses the command). */
+      NO_STARTTLS,
+      /** The server offers no TLS version of 1.2 or newer. */
+      OLD_TLS,
+      /** The TLS handshake failed for another reason. */
+      HANDSHAKE_FAILED,
+      /** The certificate fails a sender's check. */
+      CERTIFICATE_INVALID
+    }
+
+    static SmtpFacts unreachable(@Nullable String address, String error, boolean timedOut) {
+      return new SmtpFacts(address, false, null, null, null, error,
+          timedOut ? Outcome.TIMED_OUT : Outcome.UNREACHABLE, null);
+    }
+  }
 
   /**
    * The {@code _smtp._tls} TXT answer.

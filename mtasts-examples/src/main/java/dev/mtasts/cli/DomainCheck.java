@@ -1,10 +1,12 @@
 package dev.mtasts.cli;
 
 import dev.mtasts.cli.CheckReport.Finding;
+import dev.mtasts.cli.CheckReport.Lookup;
 import dev.mtasts.cli.CheckReport.MxFacts;
 import dev.mtasts.cli.CheckReport.PolicyFacts;
 import dev.mtasts.cli.CheckReport.RecordFacts;
 import dev.mtasts.cli.CheckReport.Severity;
+import dev.mtasts.cli.CheckReport.SmtpFacts;
 import dev.mtasts.cli.CheckReport.TlsRptFacts;
 import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.discovery.RecordLookup;
@@ -20,14 +22,26 @@ import dev.mtasts.policy.ParseResult;
 import dev.mtasts.policy.Policy;
 import dev.mtasts.policy.Problem;
 import dev.mtasts.policy.StsRecord;
+import dev.mtasts.result.Failure;
+import dev.mtasts.tls.CertificateVerifier;
 import dev.mtasts.tlsrpt.TlsRptRecord;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +51,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The {@code _mta-sts} record goes through {@link PolicyDiscoverer}, exactly as a sender reads it,
  * and the policy is fetched only when that record is valid, as a sender does. The MX and {@code
- * _smtp._tls} lookups run at the same time as the record lookup.
+ * _smtp._tls} lookups run at the same time as the record lookup. Once the MX hosts are known, each
+ * is probed over SMTP ({@link SmtpProbe}, a few at once) while the policy is fetched.
  */
 final class DomainCheck {
   /** A {@code max_age} under this is {@link Code#MAX_AGE_SHORT}. */
@@ -77,6 +92,14 @@ final class DomainCheck {
     MX_NOT_COVERED("mx-not-covered"),
     /** An mx pattern of the policy that no MX host matches. */
     POLICY_MX_UNUSED("policy-mx-unused"),
+    /** An MX host does not offer STARTTLS (starttls-not-supported). */
+    MX_STARTTLS_MISSING("mx-starttls-missing"),
+    /** An MX host's certificate fails a sender's check. */
+    MX_CERTIFICATE_INVALID("mx-certificate-invalid"),
+    /** An MX host offers no TLS version of 1.2 or newer. */
+    MX_TLS_VERSION_OLD("mx-tls-version-old"),
+    /** No SMTP session with an MX host from here. */
+    MX_UNREACHABLE("mx-unreachable"),
     /** No TLS-RPT record. */
     TLSRPT_RECORD_MISSING("tlsrpt-record-missing"),
     /** The TLS-RPT record is not valid, or there are several. */
@@ -97,18 +120,37 @@ final class DomainCheck {
     }
   }
 
+  /** How many MX hosts are probed at once. */
+  static final int PROBES_AT_ONCE = 4;
+
+  /**
+   * How the checks run.
+   *
+   * @param timeout the time limit of each lookup, of the policy fetch and of each SMTP probe
+   * @param timeoutText the time limit as the user wrote it ({@code --timeout}), for messages
+   * @param verifier the library's certificate check, with the trusted roots of the run
+   * @param smtp whether to probe the MX hosts over SMTP
+   * @param smtpPort the port to probe (25, but for tests)
+   * @param helo the EHLO name of the probes
+   */
+  record Settings(Duration timeout, String timeoutText, CertificateVerifier verifier,
+      boolean smtp, int smtpPort, String helo) {}
+
   private final DnsClient dns;
   private final HttpsPolicyFetcher fetcher;
+  private final Settings settings;
 
   /**
    * Creates the checks.
    *
    * @param dns the DNS client for all lookups
    * @param fetcher the policy fetcher
+   * @param settings how the checks run
    */
-  DomainCheck(DnsClient dns, HttpsPolicyFetcher fetcher) {
+  DomainCheck(DnsClient dns, HttpsPolicyFetcher fetcher, Settings settings) {
     this.dns = dns;
     this.fetcher = fetcher;
+    this.settings = settings;
   }
 
   /**
@@ -120,44 +162,124 @@ final class DomainCheck {
   CheckReport run(String domain) {
     Memo memo = new Memo(dns);
     PolicyDiscoverer discoverer = new PolicyDiscoverer(memo, fetcher);
-    String recordName = "_mta-sts." + domain;
-    String tlsName = "_smtp._tls." + domain;
-
     CompletableFuture<RecordLookup> lookup = discoverer.lookupRecordAsync(domain);
     CompletableFuture<DnsResult<MxRecords>> mxLookup = memo.mxAsync(domain);
-    CompletableFuture<DnsResult<List<String>>> tlsLookup = memo.txtAsync(tlsName);
+    CompletableFuture<DnsResult<List<String>>> tlsLookup =
+        memo.txtAsync("_smtp._tls." + domain);
     CompletableFuture<@Nullable FetchResult> fetch = lookup.thenCompose(l ->
         l instanceof RecordLookup.Present
             ? discoverer.fetchPolicyAsync(domain)
             : CompletableFuture.completedFuture(null));
-    CompletableFuture.allOf(fetch, mxLookup, tlsLookup).join();
+    ExecutorService probes = settings.smtp()
+        ? Executors.newFixedThreadPool(PROBES_AT_ONCE, daemon("mtasts-check-smtp")) : null;
+    ScheduledExecutorService timer = settings.smtp()
+        ? Executors.newSingleThreadScheduledExecutor(daemon("mtasts-check-timer")) : null;
+    try {
+      CompletableFuture<Map<String, SmtpFacts>> smtp = probes == null
+          ? CompletableFuture.completedFuture(Map.of())
+          : mxLookup.thenCompose(r -> probeAll(hosts(domain, r), new SmtpProbe(
+              settings.smtpPort(), settings.helo(), settings.timeout(), settings.timeoutText(),
+              settings.verifier(), timer), probes));
+      CompletableFuture.allOf(fetch, mxLookup, tlsLookup, smtp).join();
+      return report(domain, memo, lookup.join(), fetch.join(), mxLookup.join(), tlsLookup.join(),
+          smtp.join());
+    } finally {
+      if (probes != null) {
+        probes.shutdownNow();
+        timer.shutdownNow();
+      }
+    }
+  }
+
+  private CheckReport report(String domain, Memo memo, RecordLookup lookup,
+      @Nullable FetchResult fetched, DnsResult<MxRecords> mxAnswer,
+      DnsResult<List<String>> tlsAnswer, Map<String, SmtpFacts> smtp) {
+    String recordName = "_mta-sts." + domain;
+    String tlsName = "_smtp._tls." + domain;
     // The discoverer's own query, answered from the memo: the records it judged.
     DnsResult<List<String>> recordAnswer = memo.txtAsync(recordName).join();
+    Set<Lookup> failed = EnumSet.noneOf(Lookup.class);
+    if (lookup instanceof RecordLookup.Failed) {
+      failed.add(Lookup.RECORD);
+    }
+    if (mxAnswer instanceof DnsResult.TemporaryFailure) {
+      failed.add(Lookup.MX);
+    }
+    if (tlsAnswer instanceof DnsResult.TemporaryFailure) {
+      failed.add(Lookup.TLSRPT);
+    }
 
     List<Finding> findings = new ArrayList<>();
-    RecordFacts record = record(recordName, recordAnswer, lookup.join(), findings);
-    FetchResult fetched = fetch.join();
+    RecordFacts record = record(recordName, recordAnswer, lookup, findings);
     PolicyFacts policy = fetched == null ? null : policy(domain, fetched, findings);
     Policy applied = policy == null ? null : policy.policy();
-    List<MxFacts> mx = mx(domain, mxLookup.join(), applied, findings);
-    TlsRptFacts tlsrpt = tlsrpt(tlsName, tlsLookup.join(), findings);
+    List<MxFacts> mx = mx(domain, mxAnswer, applied, smtp, findings);
+    smtpFindings(mx, applied != null && applied.mode() == Mode.ENFORCE, findings);
+    TlsRptFacts tlsrpt = tlsrpt(tlsName, tlsAnswer, findings);
     if (applied != null && applied.mode() == Mode.ENFORCE
-        && (tlsrpt == null ? tlsLookup.join().isAbsent() : tlsrpt.record() == null)) {
+        && (tlsrpt == null ? tlsAnswer.isAbsent() : tlsrpt.record() == null)) {
       findings.add(new Finding(Code.MODE_ENFORCE_WITHOUT_TLSRPT.token(), Severity.WARNING,
           "the policy is in mode enforce but " + tlsName + " holds no valid TLS-RPT record:"
               + " when senders refuse to deliver because of MTA-STS, nobody tells you. Publish"
               + " 'v=TLSRPTv1; rua=mailto:...'"));
     }
-    return new CheckReport(domain, findings, record, policy, mx, tlsrpt);
+    return new CheckReport(domain, findings, record, policy, mx, tlsrpt, failed);
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * The hosts a sender would connect to: the MX hosts, or the domain itself without MX records;
+   * none for a null MX, a domain that does not exist or a failed lookup.
+   */
+  private static List<MxHost> hosts(String domain, DnsResult<MxRecords> result) {
+    if (result instanceof DnsResult.Answer<MxRecords> a) {
+      MxRecords records = a.value();
+      if (records instanceof MxRecords.Explicit explicit) {
+        return explicit.hosts();
+      }
+      if (records instanceof MxRecords.Implicit implicit) {
+        return List.of(new MxHost(0, implicit.domain()));
+      }
+      return List.of();
+    }
+    if (result instanceof DnsResult.NoData) {
+      return List.of(new MxHost(0, domain));
+    }
+    return List.of();
+  }
+
+  /** Probes the hosts a few at once; each host once, even when it is listed twice. */
+  private static CompletableFuture<Map<String, SmtpFacts>> probeAll(List<MxHost> hosts,
+      SmtpProbe probe, ExecutorService executor) {
+    Map<String, CompletableFuture<SmtpFacts>> started = new LinkedHashMap<>();
+    for (MxHost h : hosts) {
+      started.computeIfAbsent(h.host(),
+          host -> CompletableFuture.supplyAsync(() -> probe.probe(host), executor));
+    }
+    return CompletableFuture.allOf(started.values().toArray(CompletableFuture[]::new))
+        .thenApply(done -> {
+          Map<String, SmtpFacts> facts = new LinkedHashMap<>();
+          started.forEach((host, f) -> facts.put(host, f.join()));
+          return facts;
+        });
   }
 
   // ------------------------------------------------------------------ _mta-sts record
 
-  private static @Nullable RecordFacts record(String name, DnsResult<List<String>> answer,
+  private @Nullable RecordFacts record(String name, DnsResult<List<String>> answer,
       RecordLookup lookup, List<Finding> findings) {
     if (lookup instanceof RecordLookup.Failed failed) {
+      String detail = failed.reason() == DnsResult.Reason.TIMEOUT
+          ? name + ": " + noAnswer(name + "/TXT") : failed.detail();
       findings.add(new Finding(Code.DNS_LOOKUP_FAILED.token(), Severity.ERROR,
-          failed.detail() + "; senders then keep a cached policy, or deliver without MTA-STS"));
+          detail + "; senders then keep a cached policy, or deliver without MTA-STS"));
     } else if (lookup instanceof RecordLookup.Absent absent) {
       String code = switch (absent.reason()) {
         case NO_SUCH_NAME, NO_TXT_RECORD, NO_STS_RECORD -> Code.STS_RECORD_MISSING.token();
@@ -194,9 +316,10 @@ final class DomainCheck {
         case STS_POLICY_INVALID -> Code.POLICY_INVALID;
         default -> Code.POLICY_FETCH_FAILED;
       };
+      String advice = code == Code.POLICY_HOST_CERTIFICATE_INVALID ? policyHostAdvice(url) : "";
       findings.add(new Finding(code.token(), Severity.ERROR, failed.detail() + " ("
           + failed.resultType().token() + "); senders deliver without MTA-STS unless they have"
-          + " the policy cached"));
+          + " the policy cached" + advice));
       return new PolicyFacts(url, null, failed.resultType(), failed.problems(), List.of());
     }
     FetchResult.Fetched fetched = (FetchResult.Fetched) result;
@@ -223,48 +346,75 @@ final class DomainCheck {
     return new PolicyFacts(url, policy, null, List.of(), fetched.warnings());
   }
 
+  /**
+   * Connects to the policy host once more to see its certificate, and says what it holds and what
+   * to change. The fetch's verdict stands; this only explains it.
+   *
+   * @return {@code ". The certificate ..."}, or {@code ""} when the certificate cannot be seen
+   */
+  private String policyHostAdvice(URI url) {
+    String host = url.getHost();
+    int port = url.getPort() < 0 ? 443 : url.getPort();
+    TlsClient.Peek peek;
+    try {
+      peek = TlsClient.peek(host, port, settings.timeout());
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+    if (peek.chain().isEmpty()) {
+      return "";
+    }
+    CertificateFacts cert = CertificateFacts.of(peek.chain().get(0));
+    Optional<Failure> check = settings.verifier().verify(host, peek.chain(), peek.protocol());
+    if (check.isPresent() && !check.get().failureReasonCode().equals("tls-version")) {
+      Failure f = check.get();
+      return ". " + upperFirst(CertificateAdvice.explain(host, f, cert));
+    }
+    return ". The certificate of " + host + " " + cert.summary();
+  }
+
   // ------------------------------------------------------------------ MX
 
-  private static List<MxFacts> mx(String domain, DnsResult<MxRecords> result,
-      @Nullable Policy policy, List<Finding> findings) {
-    List<MxHost> hosts;
-    if (result instanceof DnsResult.Answer<MxRecords> a) {
-      MxRecords records = a.value();
-      if (records instanceof MxRecords.Explicit explicit) {
-        hosts = explicit.hosts();
-      } else if (records instanceof MxRecords.Implicit implicit) {
-        hosts = List.of(new MxHost(0, implicit.domain()));
-      } else {
-        findings.add(new Finding(Code.MX_NULL.token(), Severity.INFO, domain + " publishes a"
-            + " null MX (RFC 7505): it accepts no mail, so MTA-STS has nothing to protect"));
-        return List.of();
-      }
-    } else if (result instanceof DnsResult.NoData) {
-      hosts = List.of(new MxHost(0, domain));
+  private List<MxFacts> mx(String domain, DnsResult<MxRecords> result,
+      @Nullable Policy policy, Map<String, SmtpFacts> smtp, List<Finding> findings) {
+    if (result instanceof DnsResult.Answer<MxRecords> a && a.value() instanceof MxRecords.NullMx) {
+      findings.add(new Finding(Code.MX_NULL.token(), Severity.INFO, domain + " publishes a"
+          + " null MX (RFC 7505): it accepts no mail, so MTA-STS has nothing to protect"));
+      return List.of();
     } else if (result instanceof DnsResult.NoSuchName) {
       findings.add(new Finding(Code.DOMAIN_NOT_FOUND.token(), Severity.ERROR, domain
           + " does not exist (NXDOMAIN for its MX lookup): no mail can be delivered to it"));
       return List.of();
-    } else {
-      DnsResult.TemporaryFailure<MxRecords> failure = (DnsResult.TemporaryFailure<MxRecords>) result;
+    } else if (result instanceof DnsResult.TemporaryFailure<MxRecords> failure) {
       findings.add(new Finding(Code.DNS_LOOKUP_FAILED.token(), Severity.ERROR,
-          failure.detail() + "; senders retry later"));
+          dnsDetail(failure, domain + "/MX") + "; senders retry later"));
       return List.of();
     }
+    List<MxHost> hosts = hosts(domain, result);
     boolean applies = policy != null && policy.mode() != Mode.NONE;
+    boolean enforce = applies && policy.mode() == Mode.ENFORCE;
+    boolean noneCovered = applies && hosts.stream().noneMatch(h -> policy.permits(h.host()));
     List<MxFacts> facts = new ArrayList<>(hosts.size());
+    boolean first = true;
     for (MxHost h : hosts) {
       Boolean covered = applies ? policy.permits(h.host()) : null;
-      facts.add(new MxFacts(h.host(), h.preference(), covered));
+      facts.add(new MxFacts(h.host(), h.preference(), covered, smtp.get(h.host())));
       if (Boolean.FALSE.equals(covered)) {
-        boolean enforce = policy.mode() == Mode.ENFORCE;
+        String effect;
+        if (enforce && noneCovered && first) {
+          effect = "no MX host of " + domain + " matches any mx pattern, so senders that apply"
+              + " the policy deliver no mail to " + domain + " at all: they defer every message"
+              + " and, when their retry period ends, return it to its sender";
+        } else if (enforce) {
+          effect = "senders refuse to deliver to it";
+        } else {
+          effect = "senders report every delivery to it, and will refuse it under mode enforce";
+        }
+        first = false;
         findings.add(new Finding(Code.MX_NOT_COVERED.token(),
             enforce ? Severity.ERROR : Severity.WARNING,
             "MX " + h.host() + " (preference " + h.preference() + ") matches no mx pattern of"
-                + " the policy: " + (enforce
-                    ? "senders refuse to deliver to it"
-                    : "senders report every delivery to it, and will refuse it under mode"
-                        + " enforce")
+                + " the policy: " + effect + wildcardHint(h.host(), policy)
                 + "; add 'mx: " + h.host() + "' (or a wildcard that covers it) to the policy"));
       }
     }
@@ -273,20 +423,102 @@ final class DomainCheck {
         if (hosts.stream().noneMatch(h -> pattern.matches(h.host()))) {
           findings.add(new Finding(Code.POLICY_MX_UNUSED.token(), Severity.WARNING, "mx pattern "
               + pattern.value() + " of the policy matches none of the MX hosts of " + domain
-              + "; remove it unless a new MX is on its way"));
+              + (noneCovered
+                  ? "; since no MX host is covered at all, correct the mx patterns or the MX"
+                      + " records so that they agree"
+                  : "; remove it unless a new MX is on its way")));
         }
       }
     }
     return facts;
   }
 
+  /**
+   * When a wildcard pattern of the policy is for a parent domain of the host but too far up, says
+   * that {@code *.} stands for exactly one label.
+   */
+  private static String wildcardHint(String host, Policy policy) {
+    for (MxPattern pattern : policy.mx()) {
+      String p = pattern.value().toLowerCase(Locale.ROOT);
+      if (!pattern.isWildcard() || !host.endsWith(p.substring(1))) {
+        continue;
+      }
+      String labels = host.substring(0, host.length() - p.length() + 1);
+      if (labels.indexOf('.') > 0) {
+        return " (the pattern " + pattern.value() + " covers exactly one label in place of the"
+            + " '*', such as " + labels.substring(labels.lastIndexOf('.') + 1) + p.substring(1)
+            + ", not the " + (labels.split("\\.").length) + " labels of " + host + ")";
+      }
+    }
+    return "";
+  }
+
+  // ------------------------------------------------------------------ SMTP
+
+  private static void smtpFindings(List<MxFacts> mx, boolean enforce, List<Finding> findings) {
+    Severity severity = enforce ? Severity.ERROR : Severity.WARNING;
+    String refused = enforce
+        ? "senders that apply the policy refuse to deliver to it"
+        : "under mode enforce senders would refuse to deliver to it";
+    for (MxFacts m : mx) {
+      SmtpFacts s = m.smtp();
+      if (s == null) {
+        continue;
+      }
+      String who = "MX " + m.host() + (s.address() == null ? "" : " (" + s.address() + ")");
+      switch (s.outcome()) {
+        case PASSED -> { }
+        case UNREACHABLE, TIMED_OUT -> findings.add(new Finding(Code.MX_UNREACHABLE.token(),
+            Severity.WARNING, who + ": no SMTP session from here: " + s.error()
+                + "; its STARTTLS, TLS version and certificate were not checked"));
+        case NO_STARTTLS -> findings.add(new Finding(Code.MX_STARTTLS_MISSING.token(), severity,
+            who + ": " + s.error() + ", so a sender cannot use TLS with it: " + refused
+                + " (starttls-not-supported). Fix: enable STARTTLS on it, with a certificate"
+                + " for " + m.host()));
+        case OLD_TLS -> findings.add(new Finding(Code.MX_TLS_VERSION_OLD.token(), severity,
+            who + ": it offers no TLS version of 1.2 or newer (" + s.error() + "): " + refused
+                + " (validation-failure; RFC 8461 section 4 requires TLS 1.2 or newer). Fix:"
+                + " enable TLS 1.2 and 1.3 in its TLS settings"));
+        case HANDSHAKE_FAILED -> findings.add(new Finding(Code.MX_TLS_VERSION_OLD.token(),
+            severity, who + ": no TLS 1.2 or newer session could be set up (" + s.error()
+                + "): " + refused + " (validation-failure). Fix: enable TLS 1.2 and 1.3 with"
+                + " current cipher suites in its TLS settings"));
+        case CERTIFICATE_INVALID -> {
+          Failure f = s.failure();
+          String advice = s.certificate() == null ? ""
+              : ". " + upperFirst(CertificateAdvice.explain(m.host(), f, s.certificate()));
+          findings.add(new Finding(Code.MX_CERTIFICATE_INVALID.token(), severity,
+              who + ": its certificate fails a sender's check: " + f.detail() + " ("
+                  + f.resultType().token() + "): " + refused + advice));
+        }
+        default -> throw new IllegalStateException("unknown outcome " + s.outcome());
+      }
+    }
+  }
+
+  private static String upperFirst(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  // ------------------------------------------------------------------ DNS failures
+
+  /** A DNS failure's detail; a timeout is told in terms of the user's {@code --timeout}. */
+  private String dnsDetail(DnsResult.TemporaryFailure<?> failure, String what) {
+    return failure.reason() == DnsResult.Reason.TIMEOUT ? noAnswer(what) : failure.detail();
+  }
+
+  private String noAnswer(String what) {
+    return "the DNS servers gave no answer for " + what + " (--timeout "
+        + settings.timeoutText() + ")";
+  }
+
   // ------------------------------------------------------------------ TLS-RPT
 
-  private static @Nullable TlsRptFacts tlsrpt(String name, DnsResult<List<String>> result,
+  private @Nullable TlsRptFacts tlsrpt(String name, DnsResult<List<String>> result,
       List<Finding> findings) {
     if (result instanceof DnsResult.TemporaryFailure<List<String>> failure) {
       findings.add(new Finding(Code.DNS_LOOKUP_FAILED.token(), Severity.ERROR,
-          failure.detail() + "; senders then send no TLS-RPT reports"));
+          dnsDetail(failure, name + "/TXT") + "; senders then send no TLS-RPT reports"));
       return null;
     }
     String publish = "; publish 'v=TLSRPTv1; rua=mailto:...' to get daily reports of TLS"

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -67,16 +68,25 @@ final class NetworkOptions {
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "10s",
-      description = "How long each DNS lookup and the policy fetch may take, for example 500ms,"
-          + " 10s or 1m (default ${DEFAULT-VALUE}).")
+      description = "How long each DNS lookup, the policy fetch and (check) the SMTP conversation"
+          + " with each MX host may take, for example 500ms, 10s or 1m (default ${DEFAULT-VALUE}).")
   private String timeout = "10s";
 
   /** For tests only: RFC 8461 policy hosts are always on port 443. */
   @Option(names = "--policy-port", paramLabel = "PORT", hidden = true)
   private Integer policyPort;
 
-  /** The network clients built from the options. */
-  record Network(DnsjavaClient dns, HttpsPolicyFetcher fetcher) {
+  /**
+   * The network clients built from the options.
+   *
+   * @param dns the DNS client
+   * @param fetcher the policy fetcher
+   * @param timeout the time limit of each lookup ({@code --timeout})
+   * @param trustStore the JDK's roots and the {@code --trust-pem} certificates; null without
+   *     {@code --trust-pem} (the JDK's roots only)
+   */
+  record Network(DnsjavaClient dns, HttpsPolicyFetcher fetcher, Duration timeout,
+      @Nullable KeyStore trustStore) {
     PolicyDiscoverer discoverer() {
       return new PolicyDiscoverer(dns, fetcher);
     }
@@ -120,11 +130,13 @@ final class NetworkOptions {
       }
       fetcher.port(policyPort);
     }
+    KeyStore trusted = null;
     if (trustPem != null) {
       try {
         // Latin-1 maps every byte to one character, so text around the PEM blocks never fails.
-        fetcher.trustStore(trustStore(
-            new String(Files.readAllBytes(trustPem), StandardCharsets.ISO_8859_1)));
+        trusted = trustStore(
+            new String(Files.readAllBytes(trustPem), StandardCharsets.ISO_8859_1));
+        fetcher.trustStore(trusted);
       } catch (NoSuchFileException e) {
         throw new UnreadableFileException("cannot read --trust-pem "
             + Terminal.safe(trustPem.toString()) + ": no such file");
@@ -133,7 +145,7 @@ final class NetworkOptions {
             + Terminal.safe(trustPem.toString()) + ": " + Terminal.safe(String.valueOf(e.getMessage())));
       }
     }
-    return new Network(dns.build(), fetcher.build());
+    return new Network(dns.build(), fetcher.build(), limit, trusted);
   }
 
   /**

@@ -38,6 +38,12 @@ import picocli.CommandLine.Parameters;
       "  failure     {result_type, reason_code, detail} of a failed refresh or fetch, if any",
       "",
       "The exit code is 0 whenever the domain was resolved, whatever the outcome."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the domain was resolved, whatever the outcome (no policy and failures included)",
+      "2:usage error, or the policy store or the --trust-pem file could not be read",
+      "3:internal error (please report it)"
     })
 final class ResolveCommand implements Callable<Integer> {
   private final Io io;

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mtasts.testkit.IssuedCertificate;
 import dev.mtasts.testkit.LoopbackDnsServer;
 import dev.mtasts.testkit.PolicyHost;
+import dev.mtasts.testkit.SmtpServer;
 import dev.mtasts.testkit.TestCertificateAuthority;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +63,9 @@ class CheckCommandTest {
     long tests = Arrays.stream(CheckCommandTest.class.getDeclaredMethods())
         .filter(m -> m.isAnnotationPresent(Test.class)).count();
     if (ran == tests) { // not when a filter picked some tests only
+      // mx-tls-version-old needs a JVM that allows a TLS 1.1 server: CheckCommandTls11Test.
       assertEquals(new TreeSet<>(Arrays.stream(DomainCheck.Code.values())
+          .filter(c -> c != DomainCheck.Code.MX_TLS_VERSION_OLD)
           .map(DomainCheck.Code::token).toList()), SEEN, "every finding code is shown by a test");
     }
   }
@@ -103,9 +107,9 @@ class CheckCommandTest {
         + "'policy':{'url':'" + url() + "','valid':true,'result_type':null,'mode':'enforce',"
         + "'max_age':604800,'mx':['mx1.example.test','mx2.example.test','*.backup.example.test'],"
         + "'errors':[],'warnings':[]},"
-        + "'mx':[{'host':'mx1.example.test','preference':10,'covered':true},"
-        + "{'host':'mx2.example.test','preference':20,'covered':true},"
-        + "{'host':'a.backup.example.test','preference':30,'covered':true}],"
+        + "'mx':[{'host':'mx1.example.test','preference':10,'covered':true,'smtp':null},"
+        + "{'host':'mx2.example.test','preference':20,'covered':true,'smtp':null},"
+        + "{'host':'a.backup.example.test','preference':30,'covered':true,'smtp':null}],"
         + "'tlsrpt':{'name':'_smtp._tls.example.test',"
         + "'txt':['v=TLSRPTv1; rua=mailto:tlsrpt@example.test'],'valid':true,"
         + "'rua':['mailto:tlsrpt@example.test'],'errors':[],'warnings':[]}}").replace('\'', '"')),
@@ -160,9 +164,10 @@ class CheckCommandTest {
         + " publish 'v=STSv1; id=...' there to enable MTA-STS");
     assertTrue(o.get("record").isNull());
     assertTrue(o.get("policy").isNull());
-    assertEquals(parse("[{'host':'mx1.example.test','preference':10,'covered':null},"
-        + "{'host':'mx2.example.test','preference':20,'covered':null},"
-        + "{'host':'a.backup.example.test','preference':30,'covered':null}]"), o.get("mx"));
+    assertEquals(parse("[{'host':'mx1.example.test','preference':10,'covered':null,'smtp':null},"
+        + "{'host':'mx2.example.test','preference':20,'covered':null,'smtp':null},"
+        + "{'host':'a.backup.example.test','preference':30,'covered':null,'smtp':null}]"),
+        o.get("mx"));
     assertEquals(0, host.requestCount(), "no fetch without a valid record");
   }
 
@@ -391,8 +396,8 @@ class CheckCommandTest {
         + " it) to the policy", message(o, 0));
     assertTrue(message(o, 1).startsWith("mx pattern mx2.example.test "), message(o, 1));
     assertTrue(message(o, 2).startsWith("mx pattern *.backup.example.test "), message(o, 2));
-    assertEquals(parse("[{'host':'mx1.example.test','preference':10,'covered':true},"
-        + "{'host':'mx9.example.test','preference':20,'covered':false}]"), o.get("mx"));
+    assertEquals(parse("[{'host':'mx1.example.test','preference':10,'covered':true,'smtp':null},"
+        + "{'host':'mx9.example.test','preference':20,'covered':false,'smtp':null}]"), o.get("mx"));
   }
 
   @Test
@@ -403,7 +408,8 @@ class CheckCommandTest {
     JsonNode o = json(check(), 1, "mx-not-covered/error", "policy-mx-unused/warning",
         "policy-mx-unused/warning", "policy-mx-unused/warning");
 
-    assertEquals(parse("[{'host':'example.test','preference':0,'covered':false}]"), o.get("mx"));
+    assertEquals(parse("[{'host':'example.test','preference':0,'covered':false,'smtp':null}]"),
+        o.get("mx"));
   }
 
   @Test
@@ -496,6 +502,429 @@ class CheckCommandTest {
     assertTrue(message(o, 0).contains("exactly one is allowed"), message(o, 0));
   }
 
+
+  // ------------------------------------------------------------------ for people: DNS failures,
+  // coverage, wildcards, positions
+
+  @Test
+  void forPeopleAFailedLookupIsNotShownAsMissing() {
+    goodDomain();
+    dns.fault(RECORD, LoopbackDnsServer.Fault.SERVFAIL)
+        .fault(TLSRPT, LoopbackDnsServer.Fault.SERVFAIL)
+        .fault(DOMAIN, "MX", LoopbackDnsServer.Fault.SERVFAIL);
+
+    Cli.Run run = Cli.run(args(false, DOMAIN));
+
+    assertEquals(1, run.exitCode(), run.err());
+    List<String> lines = run.lines();
+    assertTrue(lines.contains(RECORD + "  (lookup failed: see dns-lookup-failed below)"),
+        run.out());
+    assertTrue(lines.contains(TLSRPT + "  (lookup failed: see dns-lookup-failed below)"),
+        run.out());
+    assertTrue(lines.contains("MX " + DOMAIN + "  (lookup failed: see dns-lookup-failed below)"),
+        run.out());
+    assertFalse(run.out().contains("(none found)"), run.out());
+    assertFalse(run.out().contains("(no MX host)"), run.out());
+  }
+
+  @Test
+  void aDnsTimeoutIsToldInTermsOfTheGivenTimeout() {
+    goodDomain();
+    dns.fault(DOMAIN, "MX", LoopbackDnsServer.Fault.DROP);
+
+    JsonNode o = json(check("--timeout", "1s"), 1, "dns-lookup-failed/error");
+
+    assertEquals("the DNS servers gave no answer for example.test/MX (--timeout 1s); senders"
+        + " retry later", message(o, 0));
+  }
+
+  @Test
+  void whenNoMxIsCoveredUnderEnforceAllMailIsDeferredAndNoPatternIsToBeRemoved() {
+    goodDomain();
+    dns.remove(DOMAIN).mx(DOMAIN, 10, "mx8.example.test").mx(DOMAIN, 20, "mx9.example.test");
+
+    JsonNode o = json(check(), 1, "mx-not-covered/error", "mx-not-covered/error",
+        "policy-mx-unused/warning", "policy-mx-unused/warning", "policy-mx-unused/warning");
+
+    assertTrue(message(o, 0).contains("senders that apply the policy deliver no mail to"
+        + " example.test at all: they defer every message"), message(o, 0));
+    for (int i = 2; i < 5; i++) {
+      assertFalse(message(o, i).contains("remove"), message(o, i));
+      assertTrue(message(o, i).endsWith("correct the mx patterns or the MX records so that they"
+          + " agree"), message(o, i));
+    }
+  }
+
+  @Test
+  void aHostTwoLabelsUnderAWildcardIsToldThatTheWildcardCoversOneLabel() {
+    goodDomain();
+    dns.remove(DOMAIN).mx(DOMAIN, 10, "mx1.example.test").mx(DOMAIN, 20, "mx2.example.test")
+        .mx(DOMAIN, 30, "b.a.backup.example.test");
+
+    JsonNode o = json(check(), 1, "mx-not-covered/error", "policy-mx-unused/warning");
+
+    assertTrue(message(o, 0).contains("(the pattern *.backup.example.test covers exactly one"
+        + " label in place of the '*', such as a.backup.example.test, not the 2 labels of"
+        + " b.a.backup.example.test)"), message(o, 0));
+  }
+
+  @Test
+  void forPeoplePositionsInRecordsAreExplainedOnce() {
+    goodDomain();
+    dns.remove(RECORD).txt(RECORD, "v=STSv1 ; id=20260501")
+        .remove(TLSRPT).txt(TLSRPT, "v=TLSRPTv1 ; rua=mailto:r@example.test");
+
+    Cli.Run run = Cli.run(args(false, DOMAIN));
+
+    assertEquals(0, run.exitCode(), run.err());
+    String note = "A position N:C in a TXT record means record N of the answer (as listed above),"
+        + " character C of that record, both counted from 1.";
+    assertEquals(1, run.lines().stream().filter(note::equals).count(), run.out());
+    assertTrue(run.out().contains("record 1:8"), run.out());
+  }
+
+  @Test
+  void forPeopleNoPositionNoteWithoutPositions() {
+    goodDomain();
+    dns.mx(DOMAIN, 40, "mx9.example.test");
+
+    Cli.Run run = Cli.run(args(false, DOMAIN));
+
+    assertFalse(run.out().contains("A position N:C"), run.out());
+  }
+
+  @Test
+  void aPolicyHostCertificateFailureSaysWhatTheCertificateHoldsAndWhatToDo() {
+    goodDomain();
+    IssuedCertificate wrongName = CA.issue("www.example.test");
+    try (PolicyHost wrong = PolicyHost.start(DOMAIN, wrongName)) {
+      JsonNode o = json(Cli.run(args(true, DOMAIN, "--policy-port", String.valueOf(wrong.port()))),
+          1, "policy-host-certificate-invalid/error");
+
+      assertTrue(message(o, 0).contains(". The certificate names www.example.test; issued by "
+          + CA.certificate().getSubjectX500Principal().getName() + "; valid from "
+          + wrongName.certificate().getNotBefore().toInstant() + " to "
+          + wrongName.certificate().getNotAfter().toInstant() + ". Fix: get a certificate whose"
+          + " subjectAltName includes mta-sts.example.test"), message(o, 0));
+    }
+    IssuedCertificate expired = CA.issueExpired("mta-sts.example.test");
+    try (PolicyHost old = PolicyHost.start(DOMAIN, expired)) {
+      JsonNode o = json(Cli.run(args(true, DOMAIN, "--policy-port", String.valueOf(old.port()))),
+          1, "policy-host-certificate-invalid/error");
+
+      assertTrue(message(o, 0).contains("Fix: renew it, and make sure the server on"
+          + " mta-sts.example.test loads the new one"), message(o, 0));
+      assertTrue(message(o, 0).contains("valid from "
+          + expired.certificate().getNotBefore().toInstant()), message(o, 0));
+    }
+  }
+
+  // ------------------------------------------------------------------ SMTP probes of the MX hosts
+
+  @Test
+  void aGoodMxOverSmtpHasFullFactsAndNoFindingAndNeverGetsMailFrom() {
+    goodDomain();
+    IssuedCertificate cert = CA.issue("mx1.example.test", "mx2.example.test",
+        "a.backup.example.test");
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test", cert.serverContext())) {
+      JsonNode o = json(probe(mx), 0);
+
+      JsonNode expected = parse("{'address':'127.0.0.1','starttls':true,'tls_version':'TLSv1.3',"
+          + "'result_type':null,'certificate':{'subject_names':['mx1.example.test',"
+          + "'mx2.example.test','a.backup.example.test'],'issuer':'"
+          + CA.certificate().getSubjectX500Principal().getName() + "','not_before':'"
+          + cert.certificate().getNotBefore().toInstant() + "','not_after':'"
+          + cert.certificate().getNotAfter().toInstant() + "'},'error':null}");
+      assertEquals(3, o.get("mx").size());
+      for (JsonNode m : o.get("mx")) {
+        assertEquals(List.of("host", "preference", "covered", "smtp"), Cli.keys(m));
+        assertEquals(expected, m.get("smtp"), m.toString());
+      }
+      assertEquals(3, mx.connections(), "each MX host once");
+      assertTrue(mx.messages().isEmpty());
+      List<String> verbs = mx.commands().stream()
+          .map(c -> c.split(" ")[0].toUpperCase(java.util.Locale.ROOT)).distinct().toList();
+      assertEquals(List.of("EHLO", "STARTTLS", "QUIT"), verbs, mx.commands().toString());
+    }
+  }
+
+  @Test
+  void theEhloNameIsTheGivenOne() {
+    oneMx("mx1.example.test", "enforce");
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.issue("mx1.example.test").serverContext())) {
+      json(probe(mx, "--helo", "sender.example.test"), 0);
+
+      assertEquals("EHLO sender.example.test", mx.commands().get(0));
+    }
+  }
+
+  @Test
+  void aCertificateForAnotherNameIsInvalidAndSaysWhatItNames() {
+    oneMx("mx1.example.test", "enforce");
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.issue("www.example.test").serverContext())) {
+      JsonNode o = json(probe(mx), 1, "mx-certificate-invalid/error");
+
+      JsonNode smtp = o.get("mx").get(0).get("smtp");
+      assertEquals("certificate-host-mismatch", smtp.get("result_type").textValue());
+      assertTrue(smtp.get("starttls").booleanValue());
+      assertEquals(parse("['www.example.test']"), smtp.get("certificate").get("subject_names"));
+      assertTrue(smtp.get("error").textValue().contains("www.example.test"), smtp.toString());
+      assertTrue(message(o, 0).startsWith("MX mx1.example.test (127.0.0.1): its certificate fails"
+          + " a sender's check: "), message(o, 0));
+      assertTrue(message(o, 0).contains("senders that apply the policy refuse to deliver to it."
+          + " The certificate names www.example.test; issued by "), message(o, 0));
+      assertTrue(message(o, 0).endsWith("Fix: get a certificate whose subjectAltName includes"
+          + " mx1.example.test"), message(o, 0));
+    }
+  }
+
+  @Test
+  void anExpiredCertificateIsInvalid() {
+    oneMx("mx1.example.test", "enforce");
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.issueExpired("mx1.example.test").serverContext())) {
+      JsonNode o = json(probe(mx), 1, "mx-certificate-invalid/error");
+
+      assertEquals("certificate-expired",
+          o.get("mx").get(0).get("smtp").get("result_type").textValue());
+      assertTrue(message(o, 0).contains("Fix: renew it"), message(o, 0));
+    }
+  }
+
+  @Test
+  void anUntrustedCertificateIsInvalid() {
+    oneMx("mx1.example.test", "enforce");
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.issueByUnknownAuthority("mx1.example.test").serverContext())) {
+      JsonNode o = json(probe(mx), 1, "mx-certificate-invalid/error");
+
+      assertEquals("certificate-not-trusted",
+          o.get("mx").get(0).get("smtp").get("result_type").textValue());
+      assertTrue(message(o, 0).contains("configure the server to send the intermediate"
+          + " certificates"), message(o, 0));
+    }
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.selfSigned("mx1.example.test").serverContext())) {
+      JsonNode o = json(probe(mx), 1, "mx-certificate-invalid/error");
+
+      assertEquals("certificate-not-trusted",
+          o.get("mx").get(0).get("smtp").get("result_type").textValue());
+      assertTrue(message(o, 0).contains("it is self-signed"), message(o, 0));
+    }
+  }
+
+  @Test
+  void aCertificateWithTheNameInItsCnOnlyIsInvalid() {
+    oneMx("mx1.example.test", "enforce");
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.issueCnOnly("mx1.example.test").serverContext())) {
+      JsonNode o = json(probe(mx), 1, "mx-certificate-invalid/error");
+
+      JsonNode smtp = o.get("mx").get(0).get("smtp");
+      assertEquals("certificate-host-mismatch", smtp.get("result_type").textValue());
+      assertEquals(parse("[]"), smtp.get("certificate").get("subject_names"));
+      assertTrue(message(o, 0).contains("senders ignore the subject CN (mx1.example.test)"),
+          message(o, 0));
+    }
+  }
+
+  @Test
+  void aWildcardCoveringTheHostPasses() {
+    oneMx("mx1.example.test", "enforce");
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.issue("*.example.test").serverContext())) {
+      JsonNode o = json(probe(mx), 0);
+
+      JsonNode smtp = o.get("mx").get(0).get("smtp");
+      assertTrue(smtp.get("result_type").isNull(), smtp.toString());
+      assertTrue(smtp.get("error").isNull(), smtp.toString());
+    }
+  }
+
+  @Test
+  void aWildcardTwoLabelsUpFailsAndSaysItCoversOneLabel() {
+    oneMx("b.a.backup.example.test", "enforce");
+    try (SmtpServer mx = SmtpServer.start("b.a.backup.example.test",
+        CA.issue("*.backup.example.test").serverContext())) {
+      JsonNode o = json(probe(mx), 1, "mx-certificate-invalid/error");
+
+      assertEquals("certificate-host-mismatch",
+          o.get("mx").get(0).get("smtp").get("result_type").textValue());
+      assertTrue(message(o, 0).contains("(its *.backup.example.test covers exactly one label in"
+          + " place of the '*', so not b.a.backup.example.test; a wildcard for it would be"
+          + " *.a.backup.example.test)"), message(o, 0));
+    }
+  }
+
+  @Test
+  void noStarttlsIsAnErrorUnderEnforceAndAWarningUnderTesting() {
+    oneMx("mx1.example.test", "enforce");
+    try (SmtpServer mx = SmtpServer.startWithoutTls("mx1.example.test")) {
+      JsonNode o = json(probe(mx), 1, "mx-starttls-missing/error");
+
+      assertEquals(parse("{'address':'127.0.0.1','starttls':false,'tls_version':null,"
+          + "'result_type':'starttls-not-supported','certificate':null,"
+          + "'error':'the EHLO reply does not offer STARTTLS'}"),
+          o.get("mx").get(0).get("smtp"));
+      assertTrue(message(o, 0).contains("Fix: enable STARTTLS"), message(o, 0));
+
+      oneMx("mx1.example.test", "testing");
+      json(probe(mx), 0, "mode-testing/info", "mx-starttls-missing/warning");
+    }
+  }
+
+  @Test
+  void nothingListeningIsUnreachableAWarningWithTheError() throws IOException {
+    oneMx("mx1.example.test", "enforce");
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+
+    JsonNode o = json(Cli.run(args(true, DOMAIN, "--smtp-port", String.valueOf(closed))), 0,
+        "mx-unreachable/warning");
+
+    JsonNode smtp = o.get("mx").get(0).get("smtp");
+    assertEquals("127.0.0.1", smtp.get("address").textValue());
+    assertFalse(smtp.get("starttls").booleanValue());
+    assertTrue(smtp.get("result_type").isNull());
+    assertTrue(smtp.get("certificate").isNull());
+    assertTrue(smtp.get("error").textValue().startsWith("127.0.0.1 refused the connection to port "
+        + closed), smtp.toString());
+    assertTrue(message(o, 0).contains("were not checked"), message(o, 0));
+  }
+
+  @Test
+  void aSilentServerTimesOut() throws IOException {
+    oneMx("mx1.example.test", "enforce");
+    // Connections complete in the backlog, and nobody ever says a word.
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5,
+        java.net.InetAddress.getLoopbackAddress())) {
+      JsonNode o = json(Cli.run(args(true, DOMAIN, "--smtp-port",
+          String.valueOf(silent.getLocalPort()), "--timeout", "1s")), 0, "mx-unreachable/warning");
+
+      assertEquals("the SMTP conversation with 127.0.0.1 did not finish within --timeout 1s",
+          o.get("mx").get(0).get("smtp").get("error").textValue());
+    }
+  }
+
+  @Test
+  void aConnectionThatTimesOutMayBeABlockedPort() throws IOException {
+    oneMx("mx1.example.test", "enforce");
+    // A listener that never accepts, with its queue full: the kernel drops further connection
+    // attempts, as a firewall that blocks port 25 does.
+    List<java.net.Socket> queued = new ArrayList<>();
+    try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      boolean dropping = false;
+      for (int i = 0; i < 20 && !dropping; i++) {
+        java.net.Socket s = new java.net.Socket();
+        queued.add(s);
+        try {
+          s.connect(full.getLocalSocketAddress(), 200);
+        } catch (java.net.SocketTimeoutException e) {
+          dropping = true;
+        }
+      }
+      org.junit.jupiter.api.Assumptions.assumeTrue(dropping, "this kernel queues every attempt");
+      int port = full.getLocalPort();
+
+      JsonNode o = json(Cli.run(args(true, DOMAIN, "--smtp-port", String.valueOf(port),
+          "--timeout", "1s")), 0, "mx-unreachable/warning");
+
+      String error = o.get("mx").get(0).get("smtp").get("error").textValue();
+      assertTrue(error.startsWith("no connection to 127.0.0.1 port " + port + " within --timeout"
+          + " 1s: port " + port + " may be blocked on the network this check runs from"), error);
+      assertTrue(error.endsWith("or skip this part with --no-smtp"), error);
+    } finally {
+      for (java.net.Socket s : queued) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aHostWithoutAddressIsUnreachable() {
+    oneMx("mx7.example.test", "enforce");
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.issue("mx1.example.test").serverContext())) {
+      JsonNode o = json(probe(mx), 0, "mx-unreachable/warning");
+
+      JsonNode smtp = o.get("mx").get(0).get("smtp");
+      assertTrue(smtp.get("address").isNull(), smtp.toString());
+      assertTrue(smtp.get("error").textValue().startsWith("mx7.example.test has no address"),
+          smtp.toString());
+      assertEquals(0, mx.connections());
+    }
+  }
+
+  @Test
+  void noSmtpGivesNullAndConnectsNowhere() {
+    goodDomain();
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.issue("mx1.example.test").serverContext())) {
+      List<String> args = new ArrayList<>(List.of(probeArgs(mx)));
+      args.add(1, "--no-smtp");
+
+      JsonNode o = json(Cli.run(args.toArray(String[]::new)), 0);
+
+      for (JsonNode m : o.get("mx")) {
+        assertTrue(m.get("smtp").isNull(), m.toString());
+      }
+      assertEquals(0, mx.connections());
+    }
+  }
+
+  @Test
+  void aNullMxIsNotProbed() {
+    goodDomain();
+    dns.remove(DOMAIN).mx(DOMAIN, 0, ".");
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.issue("mx1.example.test").serverContext())) {
+      json(probe(mx), 0, "mx-null/info");
+      assertEquals(0, mx.connections());
+    }
+  }
+
+  @Test
+  void forPeopleEachMxShowsWhatASenderSees() {
+    oneMx("mx1.example.test", "enforce");
+    try (SmtpServer mx = SmtpServer.start("mx1.example.test",
+        CA.issue("www.example.test").serverContext())) {
+      List<String> args = new ArrayList<>(List.of(probeArgs(mx)));
+      args.remove("--json");
+
+      Cli.Run run = Cli.run(args.toArray(String[]::new));
+
+      assertEquals(1, run.exitCode(), run.err());
+      List<String> lines = run.lines();
+      int at = lines.indexOf("  10       mx1.example.test (covered by the policy)");
+      assertTrue(at > 0, run.out());
+      assertEquals("           SMTP     127.0.0.1: STARTTLS, TLSv1.3, certificate FAILS a sender's"
+          + " check", lines.get(at + 1));
+      assertTrue(lines.get(at + 2).startsWith("           cert     names www.example.test;"
+          + " issued by "), lines.get(at + 2));
+      assertEquals("           sender   refuses this host (certificate-host-mismatch) and tries"
+          + " the next; see the findings", lines.get(at + 3));
+      assertTrue(lines.get(lines.size() - 1).startsWith("  error   mx-certificate-invalid: MX"
+          + " mx1.example.test (127.0.0.1): "), run.out());
+    }
+  }
+
+  @Test
+  void badSmtpOptionsAreUsageErrors() {
+    goodDomain();
+    for (String[] extra : List.of(new String[] {"--smtp-port", "0"},
+        new String[] {"--helo", "not a name"})) {
+      Cli.Run run = Cli.run(args(true, DOMAIN, extra));
+      assertEquals(2, run.exitCode(), run.err());
+      assertEquals("", run.out());
+    }
+  }
+
   // ------------------------------------------------------------------ usage
 
   @Test
@@ -530,6 +959,9 @@ class CheckCommandTest {
     assertEquals(0, run.exitCode());
     assertTrue(run.out().contains("--trust-pem=FILE"), run.out());
     assertFalse(run.out().contains("--policy-port"), run.out());
+    assertFalse(run.out().contains("--smtp-port"), run.out());
+    assertTrue(run.out().contains("--no-smtp"), run.out());
+    assertTrue(run.out().contains("--helo=NAME"), run.out());
     assertTrue(run.out().contains("1   at least one error finding"), run.out());
   }
 
@@ -539,10 +971,38 @@ class CheckCommandTest {
     return Cli.run(args(true, DOMAIN, extra));
   }
 
+  /** A check, in JSON, that probes the MX hosts at the given server. */
+  private Cli.Run probe(SmtpServer mx, String... extra) {
+    return Cli.run(probeArgs(mx, extra));
+  }
+
+  private String[] probeArgs(SmtpServer mx, String... extra) {
+    List<String> all = new ArrayList<>(List.of("--smtp-port", String.valueOf(mx.port())));
+    all.addAll(List.of(extra));
+    return args(true, DOMAIN, all.toArray(String[]::new));
+  }
+
+  /** One MX host, a policy for exactly it in the given mode, and a TLS-RPT record. */
+  private void oneMx(String mxHost, String mode) {
+    dns.remove(RECORD).remove(DOMAIN).remove(TLSRPT)
+        .txt(RECORD, "v=STSv1; id=20260501")
+        .mx(DOMAIN, 10, mxHost)
+        .txt(TLSRPT, "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
+    host.body("version: STSv1\r\nmode: " + mode + "\r\nmx: " + mxHost
+        + "\r\nmax_age: 604800\r\n");
+  }
+
+  /**
+   * The arguments of a check of a domain against the loopback servers; without SMTP probes unless
+   * {@code extra} gives an {@code --smtp-port}.
+   */
   private String[] args(boolean json, String domain, String... extra) {
     List<String> args = new ArrayList<>(List.of("check", "--dns", "127.0.0.1:" + dns.port(),
         "--trust-pem", caPem.toString(), "--policy-port", String.valueOf(host.port()),
-        "--timeout", "5s"));
+        "--timeout", "20s"));
+    if (!List.of(extra).contains("--smtp-port")) {
+      args.add(1, "--no-smtp");
+    }
     if (json) {
       args.add(1, "--json");
     }

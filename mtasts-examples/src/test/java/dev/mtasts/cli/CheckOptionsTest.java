@@ -65,6 +65,13 @@ class CheckOptionsTest {
     assertEquals(Optional.empty(), NetworkOptions.parseTimeout(text));
   }
 
+  @ParameterizedTest
+  @CsvSource({"500, 500ms", "1000, 1s", "10000, 10s", "1500, 1500ms", "60000, 1m",
+      "600000, 10m", "90000, 90s"})
+  void timeLimitsAreToldAsTheUserWritesThem(long millis, String text) {
+    assertEquals(text, CheckCommand.durationText(Duration.ofMillis(millis)));
+  }
+
   @Test
   void trustPemIsTrustedInAdditionToTheJdkRoots() throws Exception {
     TestCertificateAuthority ca = TestCertificateAuthority.create();

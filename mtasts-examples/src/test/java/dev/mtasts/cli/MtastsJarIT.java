@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mtasts.testkit.LoopbackDnsServer;
 import dev.mtasts.testkit.PolicyHost;
+import dev.mtasts.testkit.SmtpServer;
 import dev.mtasts.testkit.TestCertificateAuthority;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -157,14 +158,17 @@ class MtastsJarIT {
     TestCertificateAuthority ca = TestCertificateAuthority.create();
     Path pem = ca.writePem(tmp.resolve("ca.pem"));
     try (LoopbackDnsServer dns = LoopbackDnsServer.start();
-        PolicyHost host = PolicyHost.start("example.test", ca.issue("mta-sts.example.test"))) {
+        PolicyHost host = PolicyHost.start("example.test", ca.issue("mta-sts.example.test"));
+        SmtpServer mx = SmtpServer.start("mx1.example.test", ca.issue("mx1.example.test",
+            "mx2.example.test", "*.backup.example.test").serverContext())) {
       dns.txt("_mta-sts.example.test", "v=STSv1; id=20260501")
           .mx("example.test", 10, "mx1.example.test")
           .mx("example.test", 20, "mx2.example.test")
           .mx("example.test", 30, "mx3.backup.example.test")
           .txt("_smtp._tls.example.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
       String[] args = {"check", "--json", "--dns", "127.0.0.1:" + dns.port(), "--trust-pem",
-          pem.toString(), "--policy-port", String.valueOf(host.port()), "example.test"};
+          pem.toString(), "--policy-port", String.valueOf(host.port()), "--smtp-port",
+          String.valueOf(mx.port()), "example.test"};
       // The child JVM resolves mta-sts.example.test to loopback through the test hosts file.
       List<String> jvm = List.of("-Djdk.net.hosts.file=" + required("mtasts.hosts"));
 
@@ -178,6 +182,11 @@ class MtastsJarIT {
       assertEquals("enforce", o.get("policy").get("mode").textValue());
       assertEquals(3, o.get("mx").size());
       assertTrue(o.get("mx").get(2).get("covered").booleanValue());
+      for (JsonNode m : o.get("mx")) {
+        assertTrue(m.get("smtp").get("starttls").booleanValue(), m.toString());
+        assertTrue(m.get("smtp").get("result_type").isNull(), m.toString());
+      }
+      assertEquals(3, mx.connections());
 
       dns.mx("example.test", 40, "mx9.example.test");
       Cli.Run bad = java(jvm, null, args);

@@ -43,6 +43,7 @@ public final class SmtpServer implements AutoCloseable {
   private final ExecutorService executor;
   private final List<Message> messages = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private final List<String> commands = new CopyOnWriteArrayList<>();
 
   /**
    * A message the server accepted.
@@ -157,6 +158,16 @@ public final class SmtpServer implements AutoCloseable {
   }
 
   /**
+   * Returns every command line the server received, on all connections, in order (message
+   * content after DATA is not included).
+   *
+   * @return a snapshot
+   */
+  public List<String> commands() {
+    return List.copyOf(commands);
+  }
+
+  /**
    * Returns how many connections the server accepted.
    *
    * @return the count
@@ -197,6 +208,7 @@ public final class SmtpServer implements AutoCloseable {
       List<String> rcpts = new ArrayList<>();
       String line;
       while ((line = s.in.readLine()) != null) {
+        commands.add(line);
         String upper = line.toUpperCase(java.util.Locale.ROOT);
         if (upper.startsWith("EHLO") || upper.startsWith("HELO")) {
           from = null;
