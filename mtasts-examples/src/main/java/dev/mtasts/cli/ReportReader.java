@@ -11,6 +11,7 @@ import dev.mtasts.policy.HostName;
 import dev.mtasts.tlsrpt.PolicyType;
 import dev.mtasts.tlsrpt.ResultType;
 import dev.mtasts.tlsrpt.TlsRptReportWriter;
+import jakarta.activation.DataSource;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
@@ -118,11 +119,20 @@ final class ReportReader {
     if (isGzip(bytes)) {
       return List.of(json(gunzip(bytes)));
     }
+    if (bytes.length >= 2 && (bytes[0] == 0 || bytes[1] == 0 || (bytes[0] & 0xff) >= 0xfe)) {
+      throw new NotAReportException("text in UTF-16 or UTF-32: reports are UTF-8 JSON (I-JSON,"
+          + " RFC 7493 section 2.1)");
+    }
+    if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb
+        && (bytes[2] & 0xff) == 0xbf) {
+      throw new NotAReportException("the file starts with a byte order mark, which JSON texts"
+          + " must not have (RFC 8259 section 8.1)");
+    }
     int first = firstNonSpace(bytes);
     if (first < 0) {
       throw new NotAReportException("the file is empty");
     }
-    if (bytes[first] == '{') {
+    if (bytes[first] == '{' || bytes[first] == '[') {
       return List.of(json(bytes));
     }
     if (bytes.length >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4) {
@@ -202,12 +212,7 @@ final class ReportReader {
   }
 
   private static List<ReceivedReport> message(byte[] bytes) throws NotAReportException {
-    Properties strict = new Properties();
-    strict.setProperty("mail.mime.multipart.ignoremissingendboundary", "false");
-    strict.setProperty("mail.mime.multipart.ignoremissingboundaryparameter", "false");
-    strict.setProperty("mail.mime.multipart.allowempty", "false");
-    strict.setProperty("mail.mime.base64.ignoreerrors", "false");
-    Session session = Session.getInstance(strict);
+    Session session = Session.getInstance(new Properties());
     List<String> seen = new ArrayList<>();
     List<ReceivedReport> reports = new ArrayList<>();
     try {
@@ -238,7 +243,7 @@ final class ReportReader {
     }
     seen.add(type);
     if (type.startsWith("multipart/")) {
-      MimeMultipart multipart = new MimeMultipart(new MimePartDataSource((MimePart) part));
+      MimeMultipart multipart = new StrictMultipart(new MimePartDataSource((MimePart) part));
       for (int i = 0; i < multipart.getCount(); i++) {
         walk(session, multipart.getBodyPart(i), depth + 1, seen, reports);
       }
@@ -262,11 +267,31 @@ final class ReportReader {
     }
   }
 
+  /**
+   * A multipart that must be whole: a boundary parameter, at least one part, and the closing
+   * boundary (RFC 2046 section 5.1.1). Jakarta Mail tolerates their absence by default, and reads
+   * these switches from system properties, which would change them for the whole JVM.
+   */
+  private static final class StrictMultipart extends MimeMultipart {
+    StrictMultipart(DataSource source) throws MessagingException {
+      super(source);
+    }
+
+    @Override
+    protected void initializeProperties() {
+      super.initializeProperties();
+      ignoreMissingEndBoundary = false;
+      ignoreMissingBoundaryParameter = false;
+      allowEmpty = false;
+    }
+  }
+
   // ------------------------------------------------------------------ the report JSON
 
   private static ReceivedReport json(byte[] bytes) throws NotAReportException {
-    if (bytes.length >= 2 && (bytes[0] == 0 || bytes[1] == 0 || (bytes[0] & 0xff) >= 0xfe)) {
-      throw new NotAReportException("the report is not UTF-8 (I-JSON, RFC 7493 section 2.1)");
+    if (bytes.length >= 2 && (bytes[0] == 0 || bytes[1] == 0 || (bytes[0] & 0xff) >= 0xef)) {
+      throw new NotAReportException("the report is not UTF-8 JSON without a byte order mark"
+          + " (I-JSON, RFC 7493 section 2.1)");
     }
     Object tree;
     try (JsonParser p = JSON.createParser(bytes)) {
