@@ -201,6 +201,20 @@ class ReportCommandTest {
   }
 
   @Test
+  void aQuotedPrintableJsonAttachmentIsDecoded() throws IOException {
+    String qp = "=7B" + GOOD.substring(1, 60) + "=\r\n" + GOOD.substring(60);
+    Path eml = write("qp.eml", email("application/tlsrpt+json", "quoted-printable", qp));
+
+    Cli.Run run = Cli.run("report", "--json", eml.toString());
+
+    assertEquals(0, run.exitCode(), run.out());
+    assertEquals(parse("[{'policy_domain':'example.com','policy_type':'sts','successful':1,"
+        + "'failed':1,'failures':[{'result_type':'certificate-expired',"
+        + "'receiving_mx_hostname':'mx1.example.com','count':1}]}]"),
+        run.json().get(0).get("policies"));
+  }
+
+  @Test
   void noReportAtAllIsNullDatesAndNoPolicies() throws IOException {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
 
