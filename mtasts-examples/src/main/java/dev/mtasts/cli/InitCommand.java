@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -156,6 +157,7 @@ final class InitCommand implements Callable<Integer> {
       return ExitCodes.USAGE_OR_IO;
     }
     String name = host.get().value();
+    CompletableFuture<DnsResult<List<String>>> existing = net.dns().txtAsync("_mta-sts." + name);
     DnsResult<MxRecords> answer = net.dns().mx(name);
     List<MxHost> hosts;
     if (answer instanceof DnsResult.TemporaryFailure<MxRecords> failure) {
@@ -187,7 +189,7 @@ final class InitCommand implements Callable<Integer> {
         return ExitCodes.INVALID;
       }
     }
-    Setup setup = setup(name, hosts, tlsrpt);
+    Setup setup = setup(name, hosts, tlsrpt, existing.join());
     if (json) {
       io.println(toJson(setup));
     } else {
@@ -227,11 +229,24 @@ final class InitCommand implements Callable<Integer> {
    * @param domain the domain, in A-labels
    * @param hosts its MX hosts, each a valid host name
    * @param tlsrpt the TLS-RPT record, when {@code --rua} was given
+   * @param existing the answer at {@code _mta-sts.DOMAIN} now
    * @return the set-up
    */
-  Setup setup(String domain, List<MxHost> hosts, Optional<TlsRptRecord> tlsrpt) {
+  Setup setup(String domain, List<MxHost> hosts, Optional<TlsRptRecord> tlsrpt,
+      DnsResult<List<String>> existing) {
     Set<String> patterns = new LinkedHashSet<>();
     List<String> warnings = new ArrayList<>();
+    if (existing instanceof DnsResult.Answer<List<String>> a) {
+      Optional<StsRecord> published = StsRecord.parse(a.value()).value();
+      if (published.isPresent()) {
+        warnings.add("_mta-sts." + domain + " already publishes MTA-STS (id "
+            + published.get().id() + "): see what it serves with 'mtasts check " + domain
+            + "' before replacing it; going back from enforce to testing weakens it");
+      }
+    } else if (existing instanceof DnsResult.TemporaryFailure<List<String>> failure) {
+      warnings.add("could not see whether _mta-sts." + domain + " already publishes MTA-STS ("
+          + Terminal.safe(failure.detail()) + "); run 'mtasts check " + domain + "' first");
+    }
     for (MxHost mx : hosts) {
       String host = HostName.parse(mx.host()).orElseThrow().value();
       int dot = host.indexOf('.');

@@ -149,6 +149,31 @@ class InitCommandTest {
     assertTrue(o.get("warnings").get(0).textValue().startsWith("no --rua:"), o.toString());
   }
 
+  @Test
+  void aDomainThatAlreadyPublishesMtaStsGetsAWarning() {
+    twoMx();
+    dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=live1");
+
+    JsonNode o = init("--json", "--rua", "mailto:r@init.example.test", DOMAIN).json().get(0);
+
+    assertEquals(1, o.get("warnings").size(), o.toString());
+    assertEquals("_mta-sts.init.example.test already publishes MTA-STS (id live1): see what it"
+        + " serves with 'mtasts check init.example.test' before replacing it; going back from"
+        + " enforce to testing weakens it", o.get("warnings").get(0).textValue());
+  }
+
+  @Test
+  void anMxHostThatIsNoHostNameIsRefusedWithExitCode1() {
+    dns.mx(DOMAIN, 10, "mx_1.init.example.test");
+
+    Cli.Run run = init(DOMAIN);
+
+    assertEquals(1, run.exitCode(), run.err());
+    assertEquals("", run.out());
+    assertEquals("mtasts: the MX host 'mx_1.init.example.test' of init.example.test is not a host"
+        + " name, so no mx line of a policy can name it; fix the MX record first\n", run.err());
+  }
+
   // ------------------------------------------------------------------ mx lines
 
   @Test
