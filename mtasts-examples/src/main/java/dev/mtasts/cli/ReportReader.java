@@ -103,6 +103,9 @@ final class ReportReader {
     }
   }
 
+  /** Only for parsing: no transport or store is ever used. */
+  private static final Session SESSION = Session.getInstance(new Properties());
+
   /** Marks a JSON {@code null}, so that it differs from a missing member. */
   private static final Object NULL = new Object();
 
@@ -212,7 +215,7 @@ final class ReportReader {
   }
 
   private static List<ReceivedReport> message(byte[] bytes) throws NotAReportException {
-    Session session = Session.getInstance(new Properties());
+    Session session = SESSION;
     List<String> seen = new ArrayList<>();
     List<ReceivedReport> reports = new ArrayList<>();
     try {
