@@ -41,7 +41,7 @@ record ReceivedReport(String organizationName, String contactInfo, String report
   /**
    * One {@code failure-details} entry.
    *
-   * @param resultType the result type token: one of {@link dev.mtasts.tlsrpt.ResultType}, or a
+   * @param resultType the result type token: one of {@link dev.mtasts.result.ResultType}, or a
    *     later registered one
    * @param receivingMx the {@code receiving-mx-hostname}, lower case without a trailing dot, or
    *     {@code null} when the entry has none

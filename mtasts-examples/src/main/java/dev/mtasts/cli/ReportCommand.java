@@ -1,7 +1,7 @@
 package dev.mtasts.cli;
 
 import dev.mtasts.tlsrpt.PolicyType;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;

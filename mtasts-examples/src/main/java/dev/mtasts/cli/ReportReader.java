@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.mtasts.policy.HostName;
 import dev.mtasts.tlsrpt.PolicyType;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import dev.mtasts.tlsrpt.TlsRptReportWriter;
 import jakarta.activation.DataSource;
 import jakarta.mail.MessagingException;

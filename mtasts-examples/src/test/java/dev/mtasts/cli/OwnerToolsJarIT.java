@@ -11,7 +11,7 @@ import dev.mtasts.tlsrpt.AppliedPolicy;
 import dev.mtasts.tlsrpt.FailureDetail;
 import dev.mtasts.tlsrpt.PendingReport;
 import dev.mtasts.tlsrpt.PolicyResult;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import dev.mtasts.tlsrpt.SessionFailure;
 import dev.mtasts.tlsrpt.TlsRptEmail;
 import dev.mtasts.tlsrpt.TlsRptReport;
