@@ -340,7 +340,7 @@ public final class PolicyResolver implements AutoCloseable {
       return storeUnknown(d, read.error());
     }
     return new Resolution(
-        absent(d, PolicyState.AbsentReason.NO_POLICY, "not discovered yet", null),
+        new PolicyState.NoPolicy(d, "not discovered yet"),
         Resolution.Source.NOT_YET_DISCOVERED);
   }
 
@@ -348,7 +348,7 @@ public final class PolicyResolver implements AutoCloseable {
   private static Resolution storeUnknown(String d, RuntimeException error) {
     String detail = "the policy store could not be read: " + error.getMessage();
     return new Resolution(
-        absent(d, PolicyState.AbsentReason.TEMPORARY_FAILURE, detail, null),
+        new PolicyState.Unavailable(d, detail),
         Resolution.Source.TEMPORARY_FAILURE);
   }
 
@@ -493,8 +493,7 @@ public final class PolicyResolver implements AutoCloseable {
       if (!force && id.equals(entry.failedId()) && entry.failedAt() != null
           && now.isBefore(entry.failedAt().plus(fetchBackoff)) && entry.lastFailure() != null) {
         memory.put(d, entry.withNextCheck(nextCheck));
-        return CompletableFuture.completedFuture(keepOrFail(d, cached, entry.lastFailure(),
-            PolicyState.AbsentReason.POLICY_FAILURE));
+        return CompletableFuture.completedFuture(keepOrFail(d, cached, entry.lastFailure()));
       }
       return discoverer.fetchPolicyAsync(d).thenApplyAsync(fetch -> {
         if (storeError != null && cached == null && fetch instanceof FetchResult.Failed) {
@@ -528,7 +527,7 @@ public final class PolicyResolver implements AutoCloseable {
           memory.put(d, next);
         }
         return new Resolution(
-            absent(d, PolicyState.AbsentReason.NO_POLICY, absent.detail(), null),
+            new PolicyState.NoPolicy(d, absent.detail()),
             Resolution.Source.NO_POLICY);
       }
       Failure failure = new Failure(ResultType.STS_POLICY_FETCH_ERROR, "sts-record-unavailable",
@@ -541,7 +540,7 @@ public final class PolicyResolver implements AutoCloseable {
         memory.put(d, next);
       }
       return new Resolution(
-          absent(d, PolicyState.AbsentReason.TEMPORARY_FAILURE, failed.detail(), null),
+          new PolicyState.Unavailable(d, failed.detail()),
           Resolution.Source.TEMPORARY_FAILURE);
     }
     Failure failure = new Failure(ResultType.STS_POLICY_FETCH_ERROR, "sts-record-lookup-failed",
@@ -570,7 +569,7 @@ public final class PolicyResolver implements AutoCloseable {
     if (cached == null) {
       memory.put(d, next.failed(id, now, failure));
       return new Resolution(
-          absent(d, PolicyState.AbsentReason.POLICY_FAILURE, bad.detail(), failure),
+          new PolicyState.PolicyFailure(d, failure),
           Resolution.Source.POLICY_FAILURE);
     }
     return failedRefresh(d, next, cached, id, now, failure);
@@ -591,12 +590,11 @@ public final class PolicyResolver implements AutoCloseable {
     return new Resolution(applied(cached, failure), Resolution.Source.CACHED_DESPITE_FAILURE);
   }
 
-  private Resolution keepOrFail(String d, @Nullable CachedPolicy cached, Failure failure,
-      PolicyState.AbsentReason reason) {
+  private Resolution keepOrFail(String d, @Nullable CachedPolicy cached, Failure failure) {
     if (cached != null) {
       return new Resolution(applied(cached, failure), Resolution.Source.CACHED_DESPITE_FAILURE);
     }
-    return new Resolution(absent(d, reason, failure.detail(), failure),
+    return new Resolution(new PolicyState.PolicyFailure(d, failure),
         Resolution.Source.POLICY_FAILURE);
   }
 
@@ -827,10 +825,6 @@ public final class PolicyResolver implements AutoCloseable {
         cached.fetchedAt(), Optional.ofNullable(failure));
   }
 
-  private static PolicyState absent(String d, PolicyState.AbsentReason reason, String detail,
-      @Nullable Failure failure) {
-    return new PolicyState.Absent(d, reason, detail, Optional.ofNullable(failure));
-  }
 
   private static String normalize(String domain) {
     return HostName.parse(domain)

@@ -65,8 +65,7 @@ public final class PolicyLookup {
       this.status = mode == Mode.ENFORCE ? Status.ENFORCE
           : mode == Mode.TESTING ? Status.TESTING : Status.NONE;
     } else {
-      this.status = ((PolicyState.Absent) state).reason() == PolicyState.AbsentReason.TEMPORARY_FAILURE
-          ? Status.UNAVAILABLE : Status.NO_POLICY;
+      this.status = state instanceof PolicyState.Unavailable ? Status.UNAVAILABLE : Status.NO_POLICY;
     }
   }
 

@@ -2,15 +2,17 @@ package dev.mtasts.decision;
 
 import dev.mtasts.result.Failure;
 import dev.mtasts.policy.Policy;
-import dev.mtasts.result.ResultType;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a {@link PolicySource} knows of a domain's policy at a moment: a policy to apply, or none.
+ * What is known of a domain's policy at a moment, each case meaning one thing: a policy to apply
+ * ({@link Applied}), no policy ({@link NoPolicy}), not known for now ({@link Unavailable}), or a
+ * policy announced but not usable ({@link PolicyFailure}).
  */
-public sealed interface PolicyState permits PolicyState.Applied, PolicyState.Absent {
+public sealed interface PolicyState permits PolicyState.Applied, PolicyState.NoPolicy,
+    PolicyState.Unavailable, PolicyState.PolicyFailure {
 
   /**
    * Returns the policy domain.
@@ -42,42 +44,49 @@ public sealed interface PolicyState permits PolicyState.Applied, PolicyState.Abs
   }
 
   /**
-   * No policy applies.
+   * The domain publishes no policy: no {@code _mta-sts} record, or none that is valid (RFC 8461
+   * section 3.1), and nothing is cached. Mail goes as without MTA-STS.
    *
    * @param domain the policy domain
-   * @param reason why
-   * @param detail what happened, for people; safe to log
-   * @param failure for {@link AbsentReason#POLICY_FAILURE}, the fetch failure (reportable)
+   * @param detail why, for people; safe to log
    */
-  record Absent(String domain, AbsentReason reason, String detail, Optional<Failure> failure)
-      implements PolicyState {
+  record NoPolicy(String domain, String detail) implements PolicyState {
     /** Creates the state. */
-    public Absent {
+    public NoPolicy {
       Objects.requireNonNull(domain, "domain");
-      Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");
-      Objects.requireNonNull(failure, "failure");
     }
   }
 
-  /** Why no policy applies. */
-  enum AbsentReason {
-    /** The domain publishes no usable {@code _mta-sts} record. */
-    NO_POLICY,
-    /** The TXT lookup failed temporarily and nothing is cached. */
-    TEMPORARY_FAILURE,
-    /** The record is valid but the policy could not be fetched or is invalid; nothing is cached. */
-    POLICY_FAILURE
+  /**
+   * Whether the domain has a policy is not known for now: the TXT lookup failed temporarily (or the
+   * policy store could not be read) and nothing is cached. Mail goes as without MTA-STS unless the
+   * MTA chose to defer ({@code MtaSts.Builder.deferWhenUnavailable}).
+   *
+   * @param domain the policy domain
+   * @param detail what failed, for people; safe to log
+   */
+  record Unavailable(String domain, String detail) implements PolicyState {
+    /** Creates the state. */
+    public Unavailable {
+      Objects.requireNonNull(domain, "domain");
+      Objects.requireNonNull(detail, "detail");
+    }
   }
 
   /**
-   * Builds the reportable failure of a policy fetch.
+   * The domain announces a policy (a valid {@code _mta-sts} record) that could not be fetched or
+   * is invalid, and nothing is cached: mail goes as without MTA-STS, and the failure is reported
+   * (RFC 8460 section 4.3.1).
    *
-   * @param resultType the fetch's result type
-   * @param detail what went wrong
-   * @return the failure
+   * @param domain the policy domain
+   * @param failure the fetch's failure, with the result type to report
    */
-  static Failure fetchFailure(ResultType resultType, String detail) {
-    return new Failure(resultType, resultType.token(), detail);
+  record PolicyFailure(String domain, Failure failure) implements PolicyState {
+    /** Creates the state. */
+    public PolicyFailure {
+      Objects.requireNonNull(domain, "domain");
+      Objects.requireNonNull(failure, "failure");
+    }
   }
 }

@@ -157,11 +157,10 @@ public final class TlsRptCollector implements VerdictListener, AutoCloseable {
       if (applied.refreshFailure().isPresent()) {
         agg.detail(sessionFailure(applied.refreshFailure().get(), event), maxFailureDetails);
       }
-    } else if (state instanceof PolicyState.Absent absent
-        && absent.reason() == PolicyState.AbsentReason.POLICY_FAILURE) {
+    } else if (state instanceof PolicyState.PolicyFailure unusable) {
       // An invalid policy is reported with its lines as received (decision 11); its key is the
       // list instance the failure carries, so repeated deliveries find it by reference.
-      List<String> received = absent.failure().map(Failure::receivedPolicy).orElse(List.of());
+      List<String> received = unusable.failure().receivedPolicy();
       Object key = received.isEmpty() ? STS_UNAVAILABLE : received;
       Aggregate agg = dd.find(key);
       if (agg == null) {
@@ -169,9 +168,7 @@ public final class TlsRptCollector implements VerdictListener, AutoCloseable {
             : AppliedPolicy.stsInvalid(domain, received), key);
       }
       agg.failure.increment();
-      if (absent.failure().isPresent()) {
-        agg.detail(sessionFailure(absent.failure().get(), event), maxFailureDetails);
-      }
+      agg.detail(sessionFailure(unusable.failure(), event), maxFailureDetails);
       if (event.sessionFailure().isPresent()) {
         agg.detail(sessionFailure(event.sessionFailure().get(), event), maxFailureDetails);
       }

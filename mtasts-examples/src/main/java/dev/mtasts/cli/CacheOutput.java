@@ -27,7 +27,21 @@ final class CacheOutput {
     if (state instanceof PolicyState.Applied applied) {
       return applied.policy().mode().token();
     }
-    return ((PolicyState.Absent) state).reason().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    if (state instanceof PolicyState.Unavailable) {
+      return "temporary-failure";
+    }
+    return state instanceof PolicyState.PolicyFailure ? "policy-failure" : "no-policy";
+  }
+
+  /** What happened when no policy applies, for people. */
+  static String detail(PolicyState state) {
+    if (state instanceof PolicyState.NoPolicy none) {
+      return none.detail();
+    }
+    if (state instanceof PolicyState.Unavailable unavailable) {
+      return unavailable.detail();
+    }
+    return state instanceof PolicyState.PolicyFailure failed ? failed.failure().detail() : "";
   }
 
   static String resolutionJson(Resolution r) {
@@ -42,10 +56,9 @@ final class CacheOutput {
           failure(g, applied.refreshFailure().get());
         }
       } else {
-        PolicyState.Absent absent = (PolicyState.Absent) state;
-        g.writeStringField("detail", absent.detail());
-        if (absent.failure().isPresent()) {
-          failure(g, absent.failure().get());
+        g.writeStringField("detail", detail(state));
+        if (state instanceof PolicyState.PolicyFailure failed) {
+          failure(g, failed.failure());
         }
       }
     });
@@ -111,10 +124,11 @@ final class CacheOutput {
       a.refreshFailure().ifPresent(f -> lines.add("  refresh failed: " + f.resultType() + ": "
           + Terminal.safe(f.detail())));
     } else {
-      PolicyState.Absent absent = (PolicyState.Absent) state;
       lines.add(Terminal.safe(state.domain()) + ": no policy applies: " + why);
-      lines.add("  detail: " + Terminal.safe(absent.detail()));
-      absent.failure().ifPresent(f -> lines.add("  result type: " + f.resultType()));
+      lines.add("  detail: " + Terminal.safe(detail(state)));
+      if (state instanceof PolicyState.PolicyFailure failed) {
+        lines.add("  result type: " + failed.failure().resultType());
+      }
     }
     return lines;
   }

@@ -80,8 +80,8 @@ class InvalidPolicyReportTest {
     MtaSts mtaSts = MtaSts.builder().policySource(resolver.asPolicySource()).listener(collector).build();
 
     PolicyLookup lookup = mtaSts.lookup(DOMAIN);
-    PolicyState.Absent absent = assertInstanceOf(PolicyState.Absent.class, lookup.state());
-    Failure failure = absent.failure().orElseThrow();
+    Failure failure =
+        assertInstanceOf(PolicyState.PolicyFailure.class, lookup.state()).failure();
     assertEquals(ResultType.STS_POLICY_INVALID, failure.resultType());
     assertEquals(List.of("version: STSv1", "mode: enforce", "mx: mx1..example.test",
         "max_age: 999999999"), failure.receivedPolicy());

@@ -227,7 +227,7 @@ class PolicyResolverTest {
     clock.advance(Duration.ofSeconds(86400));
     Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.NO_POLICY, r.source());
-    assertInstanceOf(PolicyState.Absent.class, r.state());
+    assertInstanceOf(PolicyState.NoPolicy.class, r.state());
   }
 
   @Test
@@ -316,8 +316,8 @@ class PolicyResolverTest {
     host.notFound();
     Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.POLICY_FAILURE, r.source());
-    assertEquals(ResultType.STS_POLICY_FETCH_ERROR, assertInstanceOf(PolicyState.Absent.class,
-        r.state()).failure().orElseThrow().resultType());
+    assertEquals(ResultType.STS_POLICY_FETCH_ERROR, assertInstanceOf(PolicyState.PolicyFailure.class,
+        r.state()).failure().resultType());
   }
 
   @Test
@@ -474,8 +474,7 @@ class PolicyResolverTest {
     resolver = newResolver(flaky);
     Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.TEMPORARY_FAILURE, r.source(), r.toString());
-    assertEquals(PolicyState.AbsentReason.TEMPORARY_FAILURE,
-        assertInstanceOf(PolicyState.Absent.class, r.state()).reason());
+    assertInstanceOf(PolicyState.Unavailable.class, r.state());
     assertTrue(events.contains("store-error"), events.toString());
 
     flaky.failing = false; // the store is read again, not remembered as empty

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;
+import dev.mtasts.result.Failure;
 import dev.mtasts.result.ResultType;
 import dev.mtasts.testkit.FixedPolicySource;
 import java.time.Duration;
@@ -34,8 +35,17 @@ class PolicyLookupTest {
     return new PolicyState.Applied("example.com", "1", policy, Instant.EPOCH, Optional.empty());
   }
 
-  private static PolicyState absent(PolicyState.AbsentReason reason) {
-    return new PolicyState.Absent("example.com", reason, "test", Optional.empty());
+  private static PolicyState noPolicy() {
+    return new PolicyState.NoPolicy("example.com", "test");
+  }
+
+  private static PolicyState unavailable() {
+    return new PolicyState.Unavailable("example.com", "test");
+  }
+
+  private static PolicyState policyFailure() {
+    return new PolicyState.PolicyFailure("example.com",
+        new Failure(ResultType.STS_POLICY_FETCH_ERROR, "sts-policy-fetch-error", "test"));
   }
 
   @Test
@@ -44,20 +54,20 @@ class PolicyLookupTest {
     assertEquals(PolicyLookup.Status.TESTING, facade(applied(Mode.TESTING), false).lookup("example.com").status());
     assertEquals(PolicyLookup.Status.NONE, facade(applied(Mode.NONE), false).lookup("example.com").status());
     assertEquals(PolicyLookup.Status.NO_POLICY,
-        facade(absent(PolicyState.AbsentReason.NO_POLICY), false).lookup("example.com").status());
+        facade(noPolicy(), false).lookup("example.com").status());
     assertEquals(PolicyLookup.Status.NO_POLICY,
-        facade(absent(PolicyState.AbsentReason.POLICY_FAILURE), false).lookup("example.com").status());
+        facade(policyFailure(), false).lookup("example.com").status());
     assertEquals(PolicyLookup.Status.UNAVAILABLE,
-        facade(absent(PolicyState.AbsentReason.TEMPORARY_FAILURE), false).lookup("example.com").status());
+        facade(unavailable(), false).lookup("example.com").status());
   }
 
   @Test
   void deferOnlyWhenUnavailableAndChosen() {
-    assertFalse(facade(absent(PolicyState.AbsentReason.TEMPORARY_FAILURE), false)
+    assertFalse(facade(unavailable(), false)
         .lookup("example.com").shouldDefer());
-    assertTrue(facade(absent(PolicyState.AbsentReason.TEMPORARY_FAILURE), true)
+    assertTrue(facade(unavailable(), true)
         .lookup("example.com").shouldDefer());
-    assertFalse(facade(absent(PolicyState.AbsentReason.NO_POLICY), true)
+    assertFalse(facade(noPolicy(), true)
         .lookup("example.com").shouldDefer());
   }
 
@@ -102,7 +112,7 @@ class PolicyLookupTest {
 
   @Test
   void noPolicyAndNoneKeepEveryHostAndReportNothing() {
-    for (PolicyState s : List.of(applied(Mode.NONE), absent(PolicyState.AbsentReason.NO_POLICY))) {
+    for (PolicyState s : List.of(applied(Mode.NONE), noPolicy())) {
       assertEquals(List.of("any.example.net"),
           facade(s, false).lookup("example.com").candidates(List.of("any.example.net")));
     }
@@ -121,7 +131,7 @@ class PolicyLookupTest {
     assertEquals(ResultType.STARTTLS_NOT_SUPPORTED,
         assertInstanceOf(Verdict.DeliverAndReport.class, testing).failure().resultType());
 
-    assertInstanceOf(Verdict.Deliver.class, facade(absent(PolicyState.AbsentReason.NO_POLICY), false)
+    assertInstanceOf(Verdict.Deliver.class, facade(noPolicy(), false)
         .lookup("example.com").starttlsNotSupported("mx1.example.com"));
     assertEquals(3, recorded.size(), "every verdict reaches the listener");
   }
@@ -145,7 +155,7 @@ class PolicyLookupTest {
   @Test
   void failedDaneIsNeverOverridden() {
     for (PolicyState s : List.of(applied(Mode.TESTING), applied(Mode.NONE),
-        absent(PolicyState.AbsentReason.NO_POLICY))) {
+        noPolicy())) {
       Verdict v = facade(s, false).lookup("example.com")
           .verify("mx1.example.com", List.of(), "TLSv1.3", Dane.FAILED);
       assertEquals(ResultType.TLSA_INVALID, assertInstanceOf(Verdict.Refuse.class, v).failure().resultType());

@@ -60,8 +60,7 @@ final class Handshakes {
   }
 
   static PolicyState noPolicy() {
-    return new PolicyState.Absent(DOMAIN, PolicyState.AbsentReason.NO_POLICY, "no record",
-        Optional.empty());
+    return new PolicyState.NoPolicy(DOMAIN, "no record");
   }
 
   static CertificateVerifier verifier(TestCertificateAuthority ca, Clock clock) {

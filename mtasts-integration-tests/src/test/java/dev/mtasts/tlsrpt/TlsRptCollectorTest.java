@@ -70,14 +70,12 @@ class TlsRptCollectorTest {
     // An MX host the testing policy does not list, but whose session passes otherwise.
     lookup.starttlsNotSupported("evil.example.net");
 
-    state.set(new PolicyState.Absent("example.com", PolicyState.AbsentReason.POLICY_FAILURE,
-        "refused", Optional.of(PolicyState.fetchFailure(ResultType.STS_POLICY_FETCH_ERROR,
-            "connection refused"))));
+    state.set(new PolicyState.PolicyFailure("example.com", new Failure(
+        ResultType.STS_POLICY_FETCH_ERROR, "sts-policy-fetch-error", "connection refused")));
     assertInstanceOf(Verdict.Deliver.class,
         mtaSts.lookup("example.com").starttlsNotSupported("mx1.example.com"));
 
-    state.set(new PolicyState.Absent("example.com", PolicyState.AbsentReason.NO_POLICY, "none",
-        Optional.empty()));
+    state.set(new PolicyState.NoPolicy("example.com", "none"));
     var none = mtaSts.lookup("example.com");
     none.starttlsNotSupported("mx1.example.com", details());
     none.starttlsNotSupported("mx1.example.com", details().asTlsReportDelivery());
@@ -114,7 +112,7 @@ class TlsRptCollectorTest {
   void refreshFailureUnderACachedPolicyIsAnOverlappingDetail() throws Exception {
     TlsRptCollector collector = TlsRptCollector.builder().clock(clock).build();
     state.set(applied(Policy.of(Mode.ENFORCE, Duration.ofDays(1), List.of(MxPattern.of("mx1.example.com"))),
-        Optional.of(PolicyState.fetchFailure(ResultType.STS_WEBPKI_INVALID, "bad certificate"))));
+        Optional.of(new Failure(ResultType.STS_WEBPKI_INVALID, "sts-webpki-invalid", "bad certificate"))));
     mtaSts(collector).lookup("example.com").starttlsNotSupported("mx1.example.com");
 
     PolicyResult r = collector.results(DAY, "example.com").get(0);
