@@ -93,6 +93,15 @@ class JakartaTransportTest {
   }
 
   private static Outcome deliver(MimeMessage message, SmtpServer... mxHosts) throws Exception {
+    return deliver(message, List.of(RECIPIENT), mxHosts);
+  }
+
+  private static Outcome deliver(MimeMessage message, List<String> recipients,
+      SmtpServer... mxHosts) throws Exception {
+    Address[] to = new Address[recipients.size()];
+    for (int i = 0; i < to.length; i++) {
+      to[i] = new InternetAddress(recipients.get(i));
+    }
     Session session = Session.getInstance(sessionProperties());
     List<String> movedOn = new ArrayList<>();
     for (SmtpServer mx : mxHosts) {
@@ -100,7 +109,7 @@ class JakartaTransportTest {
       assertInstanceOf(dev.mtasts.james.jakartamail.SMTPTransport.class, transport);
       try {
         transport.connect(mx.hostname(), mx.port(), null, null);
-        transport.sendMessage(message, new Address[] {new InternetAddress(RECIPIENT)});
+        transport.sendMessage(message, to);
         return new Outcome(mx.hostname(), movedOn, null);
       } catch (MessagingException e) {
         if (!(e.getNextException() instanceof IOException)) {
@@ -242,5 +251,25 @@ class JakartaTransportTest {
       assertInstanceOf(Verdict.DeliverAndReport.class, world.verdictsFor(MX1).get(0));
     }
     assertTrue(world.collector.results(TODAY, DOMAIN).isEmpty());
+  }
+
+  @Test
+  void recipientsOfSeveralDomainsGoToTheGatewayWithoutMtaSts() throws Exception {
+    world.enforce();
+    try (SmtpServer gateway = world.wrongName(MX1)) {
+      Outcome o = deliver(message(), List.of(RECIPIENT, "other@elsewhere.example.test"), gateway);
+      assertEquals(MX1, o.deliveredTo());
+      assertTrue(world.heard.isEmpty(), "no policy was applied to the smart host");
+    }
+  }
+
+  @Test
+  void theTransportIsJakartaMailsOwnWithTheMtaStsSteps() throws Exception {
+    Session session = Session.getInstance(sessionProperties());
+    assertInstanceOf(org.eclipse.angus.mail.smtp.SMTPTransport.class,
+        session.getTransport("smtp"), "James 3.9 casts it to Angus's SMTPTransport");
+    assertEquals("dev.mtasts.james.jakartamail.SMTPTransport",
+        session.getTransport("smtp").getClass().getName(),
+        "the simple name SMTPTransport keeps James from re-encoding 8-bit messages");
   }
 }

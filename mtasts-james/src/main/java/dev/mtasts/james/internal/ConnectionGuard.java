@@ -141,7 +141,15 @@ public final class ConnectionGuard {
       return Optional.empty();
     }
     String domain = domains.iterator().next();
-    MtaSts mtaSts = shared.get().mtaSts();
+    MtaSts mtaSts;
+    try {
+      mtaSts = shared.get().mtaSts();
+    } catch (RuntimeException e) {
+      // A configuration that cannot be read must not let mail out without MTA-STS, nor bounce it.
+      String message = "MTA-STS is not available (" + e.getMessage() + "); the mail stays queued";
+      LOG.error(message);
+      return Optional.of(new MtaStsRefusal(message));
+    }
     PolicyLookup lookup;
     try {
       lookup = mtaSts.lookup(domain);
@@ -247,8 +255,8 @@ public final class ConnectionGuard {
   private SSLParameters sslParameters() {
     try {
       return shared.get().mtaSts().sslParameters(mxHost);
-    } catch (IllegalArgumentException e) {
-      // Not a host name (James connected by address): no SNI, still TLS 1.2 or newer.
+    } catch (RuntimeException e) {
+      // Not a host name (James connected by address), or no facade: no SNI, still TLS 1.2+.
       SSLParameters params = new SSLParameters();
       params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
       return params;
