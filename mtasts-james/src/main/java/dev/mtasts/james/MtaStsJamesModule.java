@@ -1,6 +1,7 @@
 package dev.mtasts.james;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Inject;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.mtasts.decision.MtaSts;
@@ -14,9 +15,11 @@ import dev.mtasts.decision.MtaSts;
  * </pre>
  *
  * <p>It builds the instance when James starts, from {@link MtaStsJames#fromDefaultLocation()} (so
- * a bad configuration stops the start-up with a message naming the key, instead of failing the
- * first delivery), installs it for the transports, and closes it when the JVM exits. Custom mailets
- * and matchers can {@code @Inject} the {@link MtaStsJames} or the {@link MtaSts}.
+ * a bad configuration stops the start-up with a message naming the key, instead of holding back the
+ * first deliveries), installs it for the transports, and closes it when the JVM exits. Custom
+ * mailets and matchers can {@code @Inject} the {@link MtaStsJames} or the {@link MtaSts}. Only
+ * Guice's own annotations are used, so the module works with the Guice of James 3.8 (5.1) and
+ * newer.
  */
 public final class MtaStsJamesModule extends AbstractModule {
 
@@ -25,7 +28,18 @@ public final class MtaStsJamesModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    bind(MtaStsJames.class).toProvider(MtaStsJamesModule::sharedInstance).asEagerSingleton();
+    bind(StartUp.class).asEagerSingleton();
+  }
+
+  /**
+   * Provides the shared instance: the one installed, else built from the configuration file.
+   *
+   * @return the shared instance
+   */
+  @Provides
+  @Singleton
+  MtaStsJames mtaStsJames() {
+    return MtaStsJames.shared();
   }
 
   /**
@@ -40,7 +54,11 @@ public final class MtaStsJamesModule extends AbstractModule {
     return shared.mtaSts();
   }
 
-  private static MtaStsJames sharedInstance() {
-    return MtaStsJames.shared();
+  /** Makes Guice build the shared instance while James starts. */
+  static final class StartUp {
+    @Inject
+    StartUp(MtaStsJames shared) {
+      // nothing more: building it is the point
+    }
   }
 }
