@@ -85,8 +85,9 @@ public final class ConnectionGuard {
   /**
    * Prepares a connection: to be called by the transport's {@code protocolConnect} before the mail
    * library connects. Puts this class's STARTTLS socket factory into the session properties (an
-   * object, replacing any {@code mail.smtp.ssl.trust} or other factory for this connection) and
-   * turns the mail library's own host name check off: the RFC 8461 check is made here.
+   * object, replacing any {@code mail.smtp.ssl.trust} or other factory for this connection),
+   * allows TLS 1.2 and 1.3 only, and turns the mail library's own host name check off: the RFC
+   * 8461 check is made here.
    *
    * @param sessionProperties the session's properties ({@code Session.getProperties()})
    * @param host the host the transport connects to: the MX host name when James connects by name
@@ -97,6 +98,8 @@ public final class ConnectionGuard {
     this.tlsSocket = null;
     sessionProperties.put(propertyPrefix + ".ssl.socketFactory", SOCKET_FACTORY);
     sessionProperties.put(propertyPrefix + ".ssl.checkserveridentity", "false");
+    // The mail library would otherwise replace the socket's protocols with this property's value.
+    sessionProperties.put(propertyPrefix + ".ssl.protocols", "TLSv1.3 TLSv1.2");
     CONNECTING.set(this);
   }
 

@@ -4,8 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mtasts.decision.DiscoveryPolicySource;
+import dev.mtasts.decision.MtaSts;
+import dev.mtasts.discovery.PolicyDiscoverer;
+import dev.mtasts.dns.DnsjavaClient;
+import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.james.MtaStsJames;
 import dev.mtasts.james.MtaStsRefusal;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,5 +83,32 @@ class ConnectionGuardTest {
     guard.afterConnect();
     assertTrue(props.get("mail.smtp.ssl.socketFactory") instanceof javax.net.ssl.SSLSocketFactory);
     assertEquals("false", props.get("mail.smtp.ssl.checkserveridentity"));
+  }
+
+  @Test
+  void theStartTlsSocketOfAConnectionHasSniSetToTheMxNameAndTls12OrNewer() throws Exception {
+    MtaSts mtaSts = MtaSts.builder().policySource(new DiscoveryPolicySource(
+        new PolicyDiscoverer(DnsjavaClient.system(), HttpsPolicyFetcher.create()))).build();
+    MtaStsJames shared = MtaStsJames.of(mtaSts);
+    ConnectionGuard guard = new ConnectionGuard(() -> shared);
+    Properties props = new Properties();
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket plain = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+      guard.beforeConnect(props, "MX1.Example.Test.", "mail.smtp");
+      javax.net.ssl.SSLSocketFactory factory =
+          (javax.net.ssl.SSLSocketFactory) props.get("mail.smtp.ssl.socketFactory");
+      javax.net.ssl.SSLSocket tls;
+      try {
+        tls = (javax.net.ssl.SSLSocket) factory.createSocket(plain, "mx1.example.test",
+            server.getLocalPort(), false);
+      } finally {
+        guard.afterConnect();
+      }
+      javax.net.ssl.SSLParameters params = tls.getSSLParameters();
+      assertEquals(List.of(new javax.net.ssl.SNIHostName("mx1.example.test")),
+          params.getServerNames());
+      assertEquals(List.of("TLSv1.3", "TLSv1.2"), List.of(params.getProtocols()));
+      assertEquals("TLSv1.3 TLSv1.2", props.get("mail.smtp.ssl.protocols"));
+    }
   }
 }
