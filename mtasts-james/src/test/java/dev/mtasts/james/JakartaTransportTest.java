@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 class JakartaTransportTest {
   private static MtaStsWorld world;
-  @TempDir Path tmp;
+  @TempDir static Path tmp;
+  private static int run;
 
   @BeforeAll
   static void startWorld() throws Exception {
@@ -63,9 +65,14 @@ class JakartaTransportTest {
     world.close();
   }
 
+  @AfterEach
+  void uninstall() {
+    MtaStsJames.uninstall(); // closes the policy cache before its directory goes
+  }
+
   @BeforeEach
   void install() throws Exception {
-    world.install(tmp.resolve("policies"));
+    world.install(tmp.resolve("policies-" + ++run));
   }
 
   /** What the harness did with a message, as James would. */
@@ -271,5 +278,24 @@ class JakartaTransportTest {
     assertEquals("dev.mtasts.james.jakartamail.SMTPTransport",
         session.getTransport("smtp").getClass().getName(),
         "the simple name SMTPTransport keeps James from re-encoding 8-bit messages");
+  }
+
+  @Test
+  void twoSendsOnOneConnectionAreOneSessionWithOneVerdict() throws Exception {
+    world.testing();
+    try (SmtpServer mx1 = world.wrongName(MX1)) {
+      Transport transport = Session.getInstance(sessionProperties()).getTransport("smtp");
+      try {
+        transport.connect(mx1.hostname(), mx1.port(), null, null);
+        Address[] to = {new InternetAddress(RECIPIENT)};
+        transport.sendMessage(message(), to); // as James does once per group of DSN options
+        transport.sendMessage(message(), to);
+      } finally {
+        transport.close();
+      }
+      assertEquals(2, mx1.messages().size());
+      assertEquals(1, world.verdictsFor(MX1).size());
+      assertEquals(1, world.collector.results(TODAY, DOMAIN).get(0).totalFailureSessionCount());
+    }
   }
 }

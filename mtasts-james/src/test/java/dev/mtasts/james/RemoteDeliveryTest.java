@@ -51,7 +51,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RemoteDeliveryTest {
   private static MtaStsWorld world;
   private JamesRemoteDelivery james;
-  @TempDir Path tmp;
+  @TempDir static Path tmp;
+  private static int run;
 
   @BeforeAll
   static void startWorld() throws Exception {
@@ -65,13 +66,14 @@ class RemoteDeliveryTest {
 
   @BeforeEach
   void startJames() throws Exception {
-    world.install(tmp.resolve("policies"));
+    world.install(tmp.resolve("policies-" + ++run));
     james = new JamesRemoteDelivery();
   }
 
   @AfterEach
   void stopJames() {
     james.close();
+    MtaStsJames.uninstall(); // closes the policy cache before its directory goes
   }
 
   static MimeMessage message() throws Exception {

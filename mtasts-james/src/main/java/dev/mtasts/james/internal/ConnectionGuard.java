@@ -72,6 +72,8 @@ public final class ConnectionGuard {
   private final Supplier<MtaStsJames> shared;
   private String mxHost = "";
   private SSLSocket tlsSocket;
+  private String decidedDomain;
+  private Optional<MtaStsRefusal> decision = Optional.empty();
 
   /** Creates the guard of a transport that uses the {@linkplain MtaStsJames#shared() shared} facade. */
   public ConnectionGuard() {
@@ -96,6 +98,7 @@ public final class ConnectionGuard {
   public void beforeConnect(Properties sessionProperties, String host, String propertyPrefix) {
     this.mxHost = host == null ? "" : stripDot(host.toLowerCase(Locale.ROOT));
     this.tlsSocket = null;
+    this.decidedDomain = null;
     sessionProperties.put(propertyPrefix + ".ssl.socketFactory", SOCKET_FACTORY);
     sessionProperties.put(propertyPrefix + ".ssl.checkserveridentity", "false");
     // The mail library would otherwise replace the socket's protocols with this property's value.
@@ -144,6 +147,17 @@ public final class ConnectionGuard {
       return Optional.empty();
     }
     String domain = domains.iterator().next();
+    if (domain.equals(decidedDomain)) {
+      // James sends once per group of DSN options on the same connection: one session, one verdict.
+      return decision;
+    }
+    decision = decide(domain, headers, tls, lastServerResponse);
+    decidedDomain = domain;
+    return decision;
+  }
+
+  private Optional<MtaStsRefusal> decide(String domain, Headers headers, boolean tls,
+      String lastServerResponse) {
     MtaSts mtaSts;
     try {
       mtaSts = shared.get().mtaSts();
