@@ -298,4 +298,21 @@ class JakartaTransportTest {
       assertEquals(1, world.collector.results(TODAY, DOMAIN).get(0).totalFailureSessionCount());
     }
   }
+
+  @Test
+  void aFailedPolicyLookupDefersOnlyWhenConfiguredTo() throws Exception {
+    world.noPolicy();
+    world.dns.fault("_mta-sts." + DOMAIN, dev.mtasts.testkit.LoopbackDnsServer.Fault.SERVFAIL);
+    try (SmtpServer mx1 = world.good(MX1)) {
+      assertEquals(MX1, deliver(message(), mx1).deliveredTo(), "by default: sent");
+      MtaStsJames.uninstall();
+      world.install(tmp.resolve("policies-" + ++run), true);
+      Outcome o = deliver(message(), mx1);
+      assertFalse(o.delivered(), "deferWhenUnavailable: kept back");
+      assertEquals(List.of(MX1), o.movedOn(), "a temporary failure, as for a refused MX");
+      assertEquals(1, mx1.messages().size());
+    } finally {
+      world.dns.clearFault("_mta-sts." + DOMAIN);
+    }
+  }
 }

@@ -119,6 +119,16 @@ final class MtaStsWorld implements AutoCloseable {
    * @param storeDir the directory of the policy cache
    */
   void install(Path storeDir) throws IOException {
+    install(storeDir, false);
+  }
+
+  /**
+   * Builds and installs the shared MTA-STS, choosing what a failed {@code _mta-sts} lookup does.
+   *
+   * @param storeDir the directory of the policy cache
+   * @param deferWhenUnavailable whether a failed lookup with nothing cached defers the mail
+   */
+  void install(Path storeDir, boolean deferWhenUnavailable) throws IOException {
     PolicyResolver resolver = PolicyResolver.builder(new PolicyDiscoverer(dnsClient, fetcher),
             FilePolicyStore.open(storeDir))
         .idCheckInterval(Duration.ZERO, Duration.ZERO)
@@ -142,6 +152,7 @@ final class MtaStsWorld implements AutoCloseable {
         .certificateVerifier(CertificateVerifier.builder().trustStore(ca.trustStore()).build())
         .verdictListener(listener)
         .tlsRpt(collector)
+        .deferWhenUnavailable(deferWhenUnavailable)
         .build();
     MtaStsJames.install(MtaStsJames.of(mtaSts, collector, resolver));
   }

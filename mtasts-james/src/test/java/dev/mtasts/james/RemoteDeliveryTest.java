@@ -294,4 +294,21 @@ class RemoteDeliveryTest {
     assertTrue(world.collector.results(TODAY, DOMAIN).isEmpty(), "report sessions are not counted");
     assertNoBounce();
   }
+
+  @Test
+  void anEightBitMessageGoesOutUnchangedAsThroughJamesOwnTransport() throws Exception {
+    world.enforce();
+    MimeMessage m = message();
+    m.setText("Gr\u00fc\u00dfe aus James.\n", "UTF-8");
+    m.saveChanges();
+    m.setHeader("Content-Transfer-Encoding", "8bit");
+    try (SmtpServer mx1 = world.good(MX1)) {
+      mx(mx1);
+      james.send(m, RECIPIENT);
+      await("mx1 has the mail", () -> mx1.messages().size() == 1);
+      // James re-encodes to 7 bit for any transport whose class is not named SMTPTransport.
+      assertTrue(mx1.messages().get(0).data().contains("Content-Transfer-Encoding: 8bit"),
+          mx1.messages().get(0).data());
+    }
+  }
 }
