@@ -1,0 +1,229 @@
+package dev.mtasts.benchmarks;
+
+import dev.mtasts.cache.PolicyResolver;
+import dev.mtasts.cache.Resolution;
+import dev.mtasts.discovery.PolicyDiscoverer;
+import dev.mtasts.dns.DnsjavaClient;
+import dev.mtasts.fetch.HttpsPolicyFetcher;
+import dev.mtasts.testkit.LoopbackDnsServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A bounded loopback load generator: resolves many cold domains at once through {@link
+ * PolicyResolver} with the library's default limits, against a loopback DNS server that publishes
+ * an {@code _mta-sts} record for each and a policy host that accepts every connection and never
+ * says a word. It prints the peak thread count, the peak number of open files of the client side
+ * (the silent host's own accepted sockets are subtracted), the peak heap in use, and how the
+ * lookups ended.
+ *
+ * <pre>{@code
+ * java -cp mtasts-benchmarks/target/benchmarks.jar dev.mtasts.benchmarks.ColdDiscoveryLoad 10000
+ * }</pre>
+ *
+ * <p>Linux only (open files are counted in {@code /proc/self/fd}). The run ends when every lookup
+ * has an answer, which with a silent host takes about one fetch deadline (60 seconds) per wave of
+ * fetches.
+ */
+public final class ColdDiscoveryLoad {
+  private static final String HOSTS_PROPERTY = "jdk.net.hosts.file";
+
+  private ColdDiscoveryLoad() {}
+
+  /**
+   * Runs the load.
+   *
+   * @param args the number of cold domains (default 10,000)
+   * @throws Exception when the loopback servers cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    int domains = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    // Every policy host name maps to loopback; this must happen before the JVM resolves any name.
+    Path hosts = Files.createTempFile("cold-load-hosts", ".txt");
+    StringBuilder lines = new StringBuilder("127.0.0.1 localhost\n");
+    for (int i = 0; i < domains; i++) {
+      lines.append("127.0.0.1 mta-sts.").append(domain(i)).append('\n');
+    }
+    Files.writeString(hosts, lines, StandardCharsets.US_ASCII);
+    System.setProperty(HOSTS_PROPERTY, hosts.toString());
+
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    try (LoopbackDnsServer dns = LoopbackDnsServer.start();
+        SilentHost silent = SilentHost.start()) {
+      for (int i = 0; i < domains; i++) {
+        dns.txt("_mta-sts." + domain(i), "v=STSv1; id=load1");
+      }
+      PolicyDiscoverer discoverer = new PolicyDiscoverer(
+          DnsjavaClient.builder().server(dns.address()).build(),
+          HttpsPolicyFetcher.builder().port(silent.port()).build());
+      try (PolicyResolver resolver = PolicyResolver.builder(discoverer, new MemoryStore())
+          .proactiveRefresh(Duration.ZERO)
+          .build()) {
+        System.gc();
+        long heapBefore = memory.getHeapMemoryUsage().getUsed();
+        int threadsBefore = threads.getThreadCount();
+        int filesBefore = openFiles() - silent.held();
+        threads.resetPeakThreadCount();
+        long start = System.nanoTime();
+
+        List<CompletableFuture<Resolution>> lookups = new ArrayList<>(domains);
+        for (int i = 0; i < domains; i++) {
+          lookups.add(resolver.resolveAsync(domain(i)));
+        }
+        CompletableFuture<Void> all =
+            CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0]));
+        int peakFiles = 0;
+        int peakHeld = 0;
+        long peakHeap = 0;
+        while (!all.isDone()) {
+          peakFiles = Math.max(peakFiles, openFiles() - silent.held());
+          peakHeld = Math.max(peakHeld, silent.held());
+          peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
+          try {
+            all.get(100, TimeUnit.MILLISECONDS);
+          } catch (java.util.concurrent.TimeoutException e) {
+            // sample again
+          }
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        Map<String, Integer> outcomes = new TreeMap<>();
+        for (CompletableFuture<Resolution> f : lookups) {
+          outcomes.merge(f.join().source().toString(), 1, Integer::sum);
+        }
+        System.out.printf("cold domains:                 %d%n", domains);
+        System.out.printf("threads before / peak:        %d / %d%n", threadsBefore,
+            threads.getPeakThreadCount());
+        System.out.printf("open files before / peak:     %d / %d (client side)%n", filesBefore,
+            peakFiles);
+        System.out.printf("connections at the host, peak: %d%n", peakHeld);
+        System.out.printf("heap before / peak (MiB):     %d / %d%n", heapBefore >> 20,
+            peakHeap >> 20);
+        System.out.printf("all answered after:           %d s%n", seconds);
+        System.out.printf("outcomes:                     %s%n", outcomes);
+      }
+    } finally {
+      Files.deleteIfExists(hosts);
+    }
+  }
+
+  private static String domain(int i) {
+    return "d" + i + ".load.test";
+  }
+
+  private static int openFiles() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return (int) fds.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A policy host on loopback that accepts every connection and never writes a byte. It reads only
+   * to notice when the client closes, and then closes its side too.
+   */
+  private static final class SilentHost implements AutoCloseable {
+    private final ServerSocketChannel server;
+    private final Selector selector;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Thread loop;
+
+    private SilentHost(ServerSocketChannel server, Selector selector) {
+      this.server = server;
+      this.selector = selector;
+      this.loop = new Thread(this::serve, "silent-host");
+      loop.setDaemon(true);
+    }
+
+    static SilentHost start() throws IOException {
+      ServerSocketChannel server = ServerSocketChannel.open();
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+      server.configureBlocking(false);
+      Selector selector = Selector.open();
+      server.register(selector, SelectionKey.OP_ACCEPT);
+      SilentHost host = new SilentHost(server, selector);
+      host.loop.start();
+      return host;
+    }
+
+    int port() {
+      return server.socket().getLocalPort();
+    }
+
+    /** The host's own open files: accepted connections, the listening socket and the selector. */
+    int held() {
+      return open.get() + 3;
+    }
+
+    private void serve() {
+      ByteBuffer sink = ByteBuffer.allocate(4096);
+      try {
+        while (selector.isOpen()) {
+          selector.select();
+          for (SelectionKey key : selector.selectedKeys()) {
+            if (!key.isValid()) {
+              continue;
+            }
+            if (key.isAcceptable()) {
+              SocketChannel c;
+              while ((c = server.accept()) != null) {
+                c.configureBlocking(false);
+                c.register(selector, SelectionKey.OP_READ);
+                open.incrementAndGet();
+              }
+            } else if (key.isReadable()) {
+              SocketChannel c = (SocketChannel) key.channel();
+              int n;
+              try {
+                sink.clear();
+                n = c.read(sink);
+              } catch (IOException e) {
+                n = -1;
+              }
+              if (n < 0) {
+                key.cancel();
+                c.close();
+                open.decrementAndGet();
+              }
+            }
+          }
+          selector.selectedKeys().clear();
+        }
+      } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+        // closed
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (SelectionKey key : selector.keys()) {
+        key.channel().close();
+      }
+      selector.close();
+      server.close();
+    }
+  }
+}
