@@ -36,19 +36,20 @@ import java.util.stream.Stream;
  * PolicyResolver} with the library's default limits, against a loopback DNS server that publishes
  * an {@code _mta-sts} record for each and a policy host that accepts every connection and never
  * says a word. It prints the peak thread count, the peak number of open files of the client side
- * (the silent host's own accepted sockets are subtracted), the peak heap in use, and how the
- * lookups ended.
+ * (the silent host's own sockets are subtracted), the peak heap in use (sampled every 100 ms, and
+ * after a full collection every 2 s), and how the lookups ended.
  *
  * <pre>{@code
  * java -cp mtasts-benchmarks/target/benchmarks.jar dev.mtasts.benchmarks.ColdDiscoveryLoad 10000
  * }</pre>
  *
- * <p>Linux only (open files are counted in {@code /proc/self/fd}). The run ends when every lookup
+ * <p>With {@code -Dverbose=true} it also prints the state every second. Linux only (open files are counted in {@code /proc/self/fd}). The run ends when every lookup
  * has an answer, which with a silent host takes about one fetch deadline (60 seconds) per wave of
  * fetches.
  */
 public final class ColdDiscoveryLoad {
   private static final String HOSTS_PROPERTY = "jdk.net.hosts.file";
+  private static final boolean VERBOSE = Boolean.getBoolean("verbose");
 
   private ColdDiscoveryLoad() {}
 
@@ -98,10 +99,22 @@ public final class ColdDiscoveryLoad {
         int peakFiles = 0;
         int peakHeld = 0;
         long peakHeap = 0;
-        while (!all.isDone()) {
+        long peakLive = 0;
+        for (int tick = 0; !all.isDone(); tick++) {
           peakFiles = Math.max(peakFiles, openFiles() - silent.held());
-          peakHeld = Math.max(peakHeld, silent.held());
+          peakHeld = Math.max(peakHeld, silent.held() - 3);
           peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
+          if (VERBOSE && tick % 10 == 0) {
+            System.out.printf("%5.1f s: %d discoveries under way, %d waiting, %d open files,"
+                    + " %d threads, %d connections at the host%n", (System.nanoTime() - start) / 1e9,
+                discoverer.running(), discoverer.waiting(), openFiles() - silent.held(),
+                threads.getThreadCount(), silent.held() - 3);
+          }
+          if (tick % 20 == 10) {
+            // Every 2 seconds: what is still reachable, garbage collected.
+            System.gc();
+            peakLive = Math.max(peakLive, memory.getHeapMemoryUsage().getUsed());
+          }
           try {
             all.get(100, TimeUnit.MILLISECONDS);
           } catch (java.util.concurrent.TimeoutException e) {
@@ -121,6 +134,7 @@ public final class ColdDiscoveryLoad {
         System.out.printf("connections at the host, peak: %d%n", peakHeld);
         System.out.printf("heap before / peak (MiB):     %d / %d%n", heapBefore >> 20,
             peakHeap >> 20);
+        System.out.printf("live heap peak, after GC (MiB): %d%n", peakLive >> 20);
         System.out.printf("all answered after:           %d s%n", seconds);
         System.out.printf("outcomes:                     %s%n", outcomes);
       }
