@@ -6,18 +6,12 @@ import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.dns.DnsjavaClient;
 import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.testkit.LoopbackDnsServer;
+import dev.mtasts.testkit.SilentHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +30,8 @@ import java.util.stream.Stream;
  * an {@code _mta-sts} record for each and a policy host that accepts every connection and never
  * says a word. It prints the peak thread count, the peak number of open files of the client side
  * (the silent host's own sockets are subtracted), the peak heap in use (sampled every 100 ms, and
- * after a full collection every 2 s), and how the lookups ended.
+ * after a full collection every 2 s), the peak resident memory of the process, and how the lookups
+ * ended.
  *
  * <pre>{@code
  * java -cp mtasts-benchmarks/target/benchmarks.jar dev.mtasts.benchmarks.ColdDiscoveryLoad 10000
@@ -86,7 +80,7 @@ public final class ColdDiscoveryLoad {
         System.gc();
         long heapBefore = memory.getHeapMemoryUsage().getUsed();
         int threadsBefore = threads.getThreadCount();
-        int filesBefore = openFiles() - silent.held();
+        int filesBefore = openFiles() - silent.openFiles();
         threads.resetPeakThreadCount();
         long start = System.nanoTime();
 
@@ -101,14 +95,14 @@ public final class ColdDiscoveryLoad {
         long peakHeap = 0;
         long peakLive = 0;
         for (int tick = 0; !all.isDone(); tick++) {
-          peakFiles = Math.max(peakFiles, openFiles() - silent.held());
-          peakHeld = Math.max(peakHeld, silent.held() - 3);
+          peakFiles = Math.max(peakFiles, openFiles() - silent.openFiles());
+          peakHeld = Math.max(peakHeld, silent.open());
           peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
           if (VERBOSE && tick % 10 == 0) {
             System.out.printf("%5.1f s: %d discoveries under way, %d waiting, %d open files,"
                     + " %d threads, %d connections at the host%n", (System.nanoTime() - start) / 1e9,
-                discoverer.running(), discoverer.waiting(), openFiles() - silent.held(),
-                threads.getThreadCount(), silent.held() - 3);
+                discoverer.running(), discoverer.waiting(), openFiles() - silent.openFiles(),
+                threads.getThreadCount(), silent.open());
           }
           if (tick % 20 == 10) {
             // Every 2 seconds: what is still reachable, garbage collected.
@@ -135,6 +129,7 @@ public final class ColdDiscoveryLoad {
         System.out.printf("heap before / peak (MiB):     %d / %d%n", heapBefore >> 20,
             peakHeap >> 20);
         System.out.printf("live heap peak, after GC (MiB): %d%n", peakLive >> 20);
+        System.out.printf("peak resident memory (MiB):   %d%n", peakResidentKib() >> 10);
         System.out.printf("all answered after:           %d s%n", seconds);
         System.out.printf("outcomes:                     %s%n", outcomes);
       }
@@ -147,97 +142,25 @@ public final class ColdDiscoveryLoad {
     return "d" + i + ".load.test";
   }
 
+  /** The peak resident set size of this process (VmHWM), in KiB; -1 when unknown. */
+  private static long peakResidentKib() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // unknown
+    }
+    return -1;
+  }
+
   private static int openFiles() {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       return (int) fds.count();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * A policy host on loopback that accepts every connection and never writes a byte. It reads only
-   * to notice when the client closes, and then closes its side too.
-   */
-  private static final class SilentHost implements AutoCloseable {
-    private final ServerSocketChannel server;
-    private final Selector selector;
-    private final AtomicInteger open = new AtomicInteger();
-    private final Thread loop;
-
-    private SilentHost(ServerSocketChannel server, Selector selector) {
-      this.server = server;
-      this.selector = selector;
-      this.loop = new Thread(this::serve, "silent-host");
-      loop.setDaemon(true);
-    }
-
-    static SilentHost start() throws IOException {
-      ServerSocketChannel server = ServerSocketChannel.open();
-      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
-      server.configureBlocking(false);
-      Selector selector = Selector.open();
-      server.register(selector, SelectionKey.OP_ACCEPT);
-      SilentHost host = new SilentHost(server, selector);
-      host.loop.start();
-      return host;
-    }
-
-    int port() {
-      return server.socket().getLocalPort();
-    }
-
-    /** The host's own open files: accepted connections, the listening socket and the selector. */
-    int held() {
-      return open.get() + 3;
-    }
-
-    private void serve() {
-      ByteBuffer sink = ByteBuffer.allocate(4096);
-      try {
-        while (selector.isOpen()) {
-          selector.select();
-          for (SelectionKey key : selector.selectedKeys()) {
-            if (!key.isValid()) {
-              continue;
-            }
-            if (key.isAcceptable()) {
-              SocketChannel c;
-              while ((c = server.accept()) != null) {
-                c.configureBlocking(false);
-                c.register(selector, SelectionKey.OP_READ);
-                open.incrementAndGet();
-              }
-            } else if (key.isReadable()) {
-              SocketChannel c = (SocketChannel) key.channel();
-              int n;
-              try {
-                sink.clear();
-                n = c.read(sink);
-              } catch (IOException e) {
-                n = -1;
-              }
-              if (n < 0) {
-                key.cancel();
-                c.close();
-                open.decrementAndGet();
-              }
-            }
-          }
-          selector.selectedKeys().clear();
-        }
-      } catch (IOException | java.nio.channels.ClosedSelectorException e) {
-        // closed
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      for (SelectionKey key : selector.keys()) {
-        key.channel().close();
-      }
-      selector.close();
-      server.close();
     }
   }
 }

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Lets at most a fixed number of asynchronous tasks run at once. A task that finds every slot taken
  * waits in a bounded first-in first-out queue; when that queue is full, or the task waited longer than
- * the configured bound, it is not run and its future completes with the caller's refusal value, so
- * the excess is always answered and never dropped.
+ * the configured bound (new work only), it is not run and its future completes with the caller's
+ * refusal value, so the excess is always answered and never dropped.
  *
  * <p>There are two queues: tasks that finish work already begun ({@link Lane#CONTINUATION}) are
  * started before new work ({@link Lane#NEW}), so that a burst of new work cannot starve what is half
@@ -37,6 +37,13 @@ public final class Admission {
   private final ArrayDeque<Waiter<?>> continuations = new ArrayDeque<>();
   private final ArrayDeque<Waiter<?>> fresh = new ArrayDeque<>();
   private int running;
+  /** Set while a thread completes the result of a task that holds a slot; see {@link #finish}. */
+  private final ThreadLocal<Handoff> handoff = new ThreadLocal<>();
+
+  /** Whether a continuation took over the slot of the task whose result is being completed. */
+  private static final class Handoff {
+    boolean taken;
+  }
 
   /**
    * Creates an admission.
@@ -44,7 +51,8 @@ public final class Admission {
    * @param what what the tasks are, plural, for the refusal details ("policy discoveries")
    * @param limit how many tasks may run at once; at least 1
    * @param maxWaiting how many tasks may wait in each queue; at least 0
-   * @param maxWait how long a task may wait, or {@code null} for as long as it takes
+   * @param maxWait how long a task of {@link Lane#NEW} may wait, or {@code null} for as long as it
+   *     takes; continuations wait until they run
    */
   public Admission(String what, int limit, int maxWaiting, @Nullable Duration maxWait) {
     if (limit < 1 || maxWaiting < 0) {
@@ -73,7 +81,12 @@ public final class Admission {
     boolean start = false;
     synchronized (lock) {
       ArrayDeque<Waiter<?>> queue = lane == Lane.CONTINUATION ? continuations : fresh;
-      if (running < limit && continuations.isEmpty() && fresh.isEmpty()) {
+      Handoff h = lane == Lane.CONTINUATION ? handoff.get() : null;
+      if (h != null && !h.taken) {
+        // Submitted while the task before it completes: it takes that task's slot.
+        h.taken = true;
+        start = true;
+      } else if (running < limit && continuations.isEmpty() && fresh.isEmpty()) {
         running++;
         start = true;
       } else if (queue.size() >= maxWaiting) {
@@ -96,7 +109,7 @@ public final class Admission {
         remove(waiter);
       }
     });
-    if (maxWait != null) {
+    if (maxWait != null && lane == Lane.NEW) {
       // A timer of its own, so that orTimeout drops the scheduled task once the waiter starts.
       waiter.timer.orTimeout(maxWait.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, e) -> {
         if (e != null && remove(waiter)) {
@@ -135,11 +148,37 @@ public final class Admission {
     Waiter<?> w = first;
     while (w != null) {
       w.timer.complete(null);
-      if (!w.start()) {
+      CompletableFuture<?> work = w.launch();
+      if (!work.isDone()) {
+        Waiter<?> started = w;
+        work.whenComplete((v, e) -> runFrom(finish(started)));
         return;
       }
-      w = next();
+      w = finish(w);
     }
+  }
+
+  /**
+   * Completes the result of a finished task, then passes its slot on. A continuation that the
+   * result's callers submit on this thread meanwhile (the second half of the same piece of work)
+   * takes the slot over rather than queueing behind it.
+   *
+   * @return the next waiter to start in the slot, or null
+   */
+  private @Nullable Waiter<?> finish(Waiter<?> w) {
+    Handoff previous = handoff.get();
+    Handoff mine = new Handoff();
+    handoff.set(mine);
+    try {
+      w.settle();
+    } finally {
+      if (previous == null) {
+        handoff.remove();
+      } else {
+        handoff.set(previous);
+      }
+    }
+    return mine.taken ? null : next();
   }
 
   /** Hands the slot of a finished task to the next waiter, or gives it back; null when none waits. */
@@ -171,41 +210,33 @@ public final class Admission {
     final Function<String, T> refusal;
     final CompletableFuture<T> result = new CompletableFuture<>();
     final CompletableFuture<Void> timer = new CompletableFuture<>();
+    private CompletableFuture<T> work = CompletableFuture.completedFuture(null);
 
     Waiter(Supplier<CompletableFuture<T>> task, Function<String, T> refusal) {
       this.task = task;
       this.refusal = refusal;
     }
 
-    /**
-     * Starts the task; true when it finished at once (the caller then passes the slot on), false
-     * when it runs on and passes the slot on itself when it finishes.
-     */
-    boolean start() {
-      CompletableFuture<T> work;
+    /** Starts the task; a cancel of the result from now on cancels the task's own future. */
+    CompletableFuture<T> launch() {
+      CompletableFuture<T> w;
       try {
-        work = result.isDone() ? CompletableFuture.completedFuture(null) : task.get();
+        w = result.isDone() ? CompletableFuture.completedFuture(null) : task.get();
       } catch (RuntimeException e) {
-        work = CompletableFuture.failedFuture(e);
+        w = CompletableFuture.failedFuture(e);
       }
-      if (work.isDone()) {
-        settle(work);
-        return true;
-      }
-      CompletableFuture<T> running = work;
+      work = w;
+      CompletableFuture<T> running = w;
       result.whenComplete((v, e) -> {
         if (result.isCancelled()) {
           running.cancel(true);
         }
       });
-      running.whenComplete((v, e) -> {
-        settle(running);
-        runFrom(next());
-      });
-      return false;
+      return w;
     }
 
-    private void settle(CompletableFuture<T> work) {
+    /** Completes the result as the finished task did. */
+    void settle() {
       try {
         result.complete(work.join());
       } catch (RuntimeException e) {

@@ -141,4 +141,42 @@ class AdmissionTest {
     assertEquals(1, next.starts.get());
     assertFalse(next.work.isDone());
   }
+
+  @Test
+  void newWorkThatWaitsTooLongIsRefusedAndLeavesTheQueue() {
+    Admission a = new Admission("tasks", 1, 5, java.time.Duration.ofMillis(1));
+    Task running = new Task();
+    Task waiting = new Task();
+    submit(a, Admission.Lane.NEW, running);
+
+    String answer = submit(a, Admission.Lane.NEW, waiting).join();
+
+    assertEquals("refused: not started: no free slot within 1 ms (1 tasks under way)", answer);
+    assertEquals(0, a.waiting());
+    running.work.complete("done");
+    assertEquals(0, waiting.starts.get());
+    assertEquals(0, a.running());
+  }
+
+  @Test
+  void aContinuationSubmittedAsTheTaskBeforeItCompletesTakesItsSlot() {
+    // The second half of a discovery (the fetch) is submitted from the completion of the first (the
+    // lookup): it must not find the slot still taken and be refused or queued behind new work.
+    Admission a = new Admission("tasks", 1, 0, null);
+    Task lookup = new Task();
+    Task fetch = new Task();
+    CompletableFuture<String> whole = submit(a, Admission.Lane.NEW, lookup)
+        .thenCompose(v -> submit(a, Admission.Lane.CONTINUATION, fetch));
+
+    lookup.work.complete("record");
+
+    assertEquals(1, fetch.starts.get());
+    assertEquals(1, a.running());
+    Task other = new Task();
+    assertEquals("refused: not started: 1 tasks under way and 0 waiting, the most allowed",
+        submit(a, Admission.Lane.NEW, other).join());
+    fetch.work.complete("policy");
+    assertEquals("policy", whole.join());
+    assertEquals(0, a.running());
+  }
 }

@@ -12,16 +12,9 @@ import dev.mtasts.fetch.FetchResult;
 import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.tlsrpt.ResultType;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,51 +35,15 @@ class DiscoveryLimitsTest {
   private SilentHost silent;
   private final List<CompletableFuture<?>> started = new ArrayList<>();
 
-  /** Accepts every connection, counts them, and never sends a byte. */
-  private static final class SilentHost implements AutoCloseable {
-    final ServerSocket server;
-    final AtomicInteger accepted = new AtomicInteger();
-    final Set<Socket> open = ConcurrentHashMap.newKeySet();
-
-    SilentHost() throws IOException {
-      server = new ServerSocket();
-      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
-      Thread t = new Thread(() -> {
-        while (!server.isClosed()) {
-          try {
-            open.add(server.accept());
-            accepted.incrementAndGet();
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "silent-policy-host");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-      server.close();
-      for (Socket s : open) {
-        s.close();
-      }
-    }
-  }
-
   @BeforeEach
   void start() throws IOException {
     dns = LoopbackDnsServer.start();
     dns.txt(NAME, "v=STSv1; id=limits1");
-    silent = new SilentHost();
+    silent = SilentHost.start();
   }
 
   @AfterEach
-  void stop() throws IOException {
+  void stop() {
     for (CompletableFuture<?> f : started) {
       f.cancel(true);
     }
@@ -131,8 +88,8 @@ class DiscoveryLimitsTest {
           refused.detail());
     }
     // Every slot ends up held by a fetch to the silent host; nothing else can start until one ends.
-    awaitState(() -> silent.accepted.get() >= 4 && discoverer.running() == 4);
-    assertEquals(4, silent.accepted.get(), "connections at the silent host");
+    awaitState(() -> silent.accepted() >= 4 && discoverer.running() == 4);
+    assertEquals(4, silent.accepted(), "connections at the silent host");
     assertEquals(10, discoverer.waiting());
     for (int i = 0; i < 14; i++) {
       assertTrue(!outcomes.get(i).isDone(), "still waiting or fetching: " + i);
@@ -142,8 +99,8 @@ class DiscoveryLimitsTest {
     for (int i = 0; i < 4; i++) {
       outcomes.get(i).cancel(true);
     }
-    awaitState(() -> silent.accepted.get() >= 8 && discoverer.running() == 4);
-    assertEquals(8, silent.accepted.get());
+    awaitState(() -> silent.accepted() >= 8 && discoverer.running() == 4);
+    assertEquals(8, silent.accepted());
   }
 
   @Test
@@ -156,11 +113,11 @@ class DiscoveryLimitsTest {
       started.add(f);
     }
 
-    awaitState(() -> silent.accepted.get() >= 3);
+    awaitState(() -> silent.accepted() >= 3);
     // The three connections hang; the other nine fetches wait without a connection of their own.
     fetches.get(0).cancel(true);
-    awaitState(() -> silent.accepted.get() >= 4);
-    assertEquals(4, silent.accepted.get());
+    awaitState(() -> silent.accepted() >= 4);
+    assertEquals(4, silent.accepted());
     for (CompletableFuture<FetchResult> f : fetches.subList(1, 12)) {
       assertTrue(!f.isDone());
     }
