@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,6 +139,8 @@ public final class FilePolicyStore implements PolicyStore {
 
   /** Directories open in this JVM: a second channel on the lock file would drop the OS lock. */
   private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
+  /** What {@link #read} answers for a path that is not a regular file; compared by identity. */
+  private static final byte[] NOT_REGULAR = new byte[0];
 
   private final Path dir;
   private final FileChannel lockChannel;
@@ -554,6 +557,10 @@ public final class FilePolicyStore implements PolicyStore {
     if (bytes == null) {
       return new Entry(null, null);
     }
+    if (bytes == NOT_REGULAR) {
+      return new Entry(null, setAside(d, file, "not a regular file (a FIFO, device, socket or"
+          + " directory); it was not opened"));
+    }
     try {
       return new Entry(EntryFormat.decode(bytes, d), null);
     } catch (CorruptEntryException e) {
@@ -594,8 +601,24 @@ public final class FilePolicyStore implements PolicyStore {
     }
   }
 
-  /** Reads a whole file, at most one byte more than an entry can be; null when it does not exist. */
+  /**
+   * Reads a whole file, at most one byte more than an entry can be; null when it does not exist. A
+   * FIFO, device, socket or directory in the place of an entry is never opened (a FIFO would block
+   * the reader for good, a device never end): the answer is then {@link #NOT_REGULAR}, which no
+   * entry decodes from, so callers take the path of a damaged entry and {@link #readEntry} sets it
+   * aside.
+   */
   private byte @Nullable [] read(Path file, String d) {
+    try {
+      if (!Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
+        return NOT_REGULAR;
+      }
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new PolicyStoreException(
+          PolicyStoreException.Reason.IO, d, file.toString(), "cannot read the entry: " + e, e);
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       byte[] bytes = new byte[(int) Math.min(size, EntryFormat.MAX_ENTRY_BYTES + 1L)];

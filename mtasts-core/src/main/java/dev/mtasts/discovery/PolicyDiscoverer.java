@@ -1,14 +1,17 @@
 package dev.mtasts.discovery;
 
-import dev.mtasts.internal.Futures;
 import dev.mtasts.dns.DnsClient;
 import dev.mtasts.dns.DnsResult;
 import dev.mtasts.fetch.FetchResult;
 import dev.mtasts.fetch.PolicyFetcher;
+import dev.mtasts.internal.Admission;
+import dev.mtasts.internal.Futures;
 import dev.mtasts.policy.HostName;
 import dev.mtasts.policy.ParseResult;
 import dev.mtasts.policy.Problem;
 import dev.mtasts.policy.StsRecord;
+import dev.mtasts.result.ResultType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,32 +21,90 @@ import java.util.concurrent.CompletableFuture;
  * Discovers the MTA-STS policy of a domain: the {@code _mta-sts} TXT record first, and only when it
  * holds exactly one valid STS record, the policy over HTTPS (RFC 8461 section 3).
  *
- * <p>Stateless and thread-safe; caching is the business of the caller (see {@code mtasts-cache}).
+ * <p>Caching is the business of the caller (see {@code mtasts-cache}). Thread-safe; build one and
+ * share it, because it bounds how much network work runs at once: at most {@link
+ * Builder#maxConcurrent(int)} TXT lookups and policy fetches are under way together (each fetch holds
+ * one HTTPS connection). The others wait their turn in a queue of at most {@link
+ * Builder#maxWaiting(int)} entries, fetches that follow a lookup before new lookups; a lookup that
+ * finds the queue full, or waits longer than {@link Builder#maxWait(Duration)}, is answered at once
+ * with a temporary failure of reason {@link DnsResult.Reason#LOCAL_LIMIT} ("nothing known, keep
+ * what you have"), never with "no policy". So a burst of cold domains whose policy hosts never answer
+ * holds a bounded number of sockets, threads and bytes.
  *
  * <pre>{@code
- * PolicyDiscoverer discoverer =
- *     new PolicyDiscoverer(DnsjavaClient.system(), HttpsPolicyFetcher.builder().build());
+ * PolicyDiscoverer discoverer = PolicyDiscoverer.builder(
+ *         DnsjavaClient.system(), HttpsPolicyFetcher.builder().build())
+ *     .maxConcurrent(64)
+ *     .build();
  * Discovery outcome = discoverer.discover("example.com");
  * }</pre>
  */
 public final class PolicyDiscoverer {
+  /** The default of {@link Builder#maxConcurrent(int)}: 128 lookups and fetches at once. */
+  public static final int DEFAULT_MAX_CONCURRENT = 128;
+
+  /** The default of {@link Builder#maxWaiting(int)}: 10,000 waiting lookups. */
+  public static final int DEFAULT_MAX_WAITING = 10_000;
+
+  /** The default of {@link Builder#maxWait(Duration)}: 30 seconds. */
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(30);
+
   private final DnsClient dns;
   private final PolicyFetcher fetcher;
+  private final Admission admission;
 
   /**
-   * Creates a discoverer.
+   * Creates a discoverer with the default limits.
    *
    * @param dns the DNS client for the TXT lookup
    * @param fetcher the policy fetcher
    */
   public PolicyDiscoverer(DnsClient dns, PolicyFetcher fetcher) {
-    this.dns = Objects.requireNonNull(dns, "dns");
-    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    this(builder(dns, fetcher));
+  }
+
+  private PolicyDiscoverer(Builder b) {
+    this.dns = b.dns;
+    this.fetcher = b.fetcher;
+    this.admission = new Admission("policy lookups and fetches", b.maxConcurrent, b.maxWaiting,
+        b.maxWait);
+  }
+
+  /**
+   * Starts a builder, for a discoverer with other limits than the defaults.
+   *
+   * @param dns the DNS client for the TXT lookup
+   * @param fetcher the policy fetcher
+   * @return the builder
+   */
+  public static Builder builder(DnsClient dns, PolicyFetcher fetcher) {
+    return new Builder(dns, fetcher);
+  }
+
+  /**
+   * Returns how many TXT lookups and policy fetches are under way now.
+   *
+   * @return the count, at most {@link Builder#maxConcurrent(int)}
+   */
+  public int running() {
+    return admission.running();
+  }
+
+  /**
+   * Returns how many TXT lookups and policy fetches wait for their turn now.
+   *
+   * @return the count
+   */
+  public int waiting() {
+    return admission.waiting();
   }
 
   /**
    * Looks up and parses the {@code _mta-sts} TXT record of a domain, without fetching the policy.
    * This is what a sender does to check whether its cached policy is current.
+   *
+   * <p>When the discoverer is at its limit and the lookup cannot wait its turn, the outcome is a
+   * {@link RecordLookup.Failed} of reason {@link DnsResult.Reason#LOCAL_LIMIT}.
    *
    * @param domain the policy domain (U-labels are converted to A-labels)
    * @return the outcome; the future never completes exceptionally for DNS outcomes
@@ -51,7 +112,10 @@ public final class PolicyDiscoverer {
    */
   public CompletableFuture<RecordLookup> lookupRecordAsync(String domain) {
     String name = "_mta-sts." + normalize(domain);
-    return dns.txtAsync(name).thenApply(result -> toRecordLookup(name, result));
+    return admission.submit(Admission.Lane.NEW,
+        () -> dns.txtAsync(name).thenApply(result -> toRecordLookup(name, result)),
+        refused -> new RecordLookup.Failed(DnsResult.Reason.LOCAL_LIMIT,
+            name + ": lookup " + refused));
   }
 
   /**
@@ -68,12 +132,20 @@ public final class PolicyDiscoverer {
    * Fetches the policy of a domain over HTTPS without looking at its TXT record; for a sender that
    * has just read the record with {@link #lookupRecordAsync(String)}.
    *
+   * <p>The fetch waits for its turn ahead of new lookups, as the second half of a discovery. Only
+   * when that queue too is full is it not made: a {@link FetchResult.Failed} of type {@link
+   * ResultType#STS_POLICY_FETCH_ERROR} whose detail says so.
+   *
    * @param domain the policy domain (U-labels are converted to A-labels)
    * @return the fetch outcome; the future never completes exceptionally for HTTPS outcomes
    * @throws IllegalArgumentException when {@code domain} is not a valid host name
    */
   public CompletableFuture<FetchResult> fetchPolicyAsync(String domain) {
-    return fetcher.fetchAsync(normalize(domain));
+    String normal = normalize(domain);
+    return admission.submit(Admission.Lane.CONTINUATION, () -> fetcher.fetchAsync(normal),
+        refused -> new FetchResult.Failed(ResultType.STS_POLICY_FETCH_ERROR,
+            "policy fetch for " + normal + " " + refused,
+            List.of()));
   }
 
   /**
@@ -87,7 +159,7 @@ public final class PolicyDiscoverer {
     String normal = normalize(domain);
     return lookupRecordAsync(normal).thenCompose(lookup -> {
       if (lookup instanceof RecordLookup.Present present) {
-        return fetcher.fetchAsync(normal).thenApply(fetch -> toDiscovery(normal, present, fetch));
+        return fetchPolicyAsync(normal).thenApply(fetch -> toDiscovery(normal, present, fetch));
       }
       if (lookup instanceof RecordLookup.Absent absent) {
         return CompletableFuture.completedFuture(
@@ -176,4 +248,78 @@ public final class PolicyDiscoverer {
         .value();
   }
 
+  /**
+   * Configures a {@link PolicyDiscoverer}: how much network work it runs at once, and how much may
+   * wait.
+   */
+  public static final class Builder {
+    private final DnsClient dns;
+    private final PolicyFetcher fetcher;
+    private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
+    private int maxWaiting = DEFAULT_MAX_WAITING;
+    private Duration maxWait = DEFAULT_MAX_WAIT;
+
+    private Builder(DnsClient dns, PolicyFetcher fetcher) {
+      this.dns = Objects.requireNonNull(dns, "dns");
+      this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    }
+
+    /**
+     * Sets how many TXT lookups and policy fetches may be under way at once (default {@link
+     * #DEFAULT_MAX_CONCURRENT}). Each running fetch holds one HTTPS connection, each lookup one DNS
+     * socket.
+     *
+     * @param n at least 1
+     * @return this builder
+     */
+    public Builder maxConcurrent(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxConcurrent must be at least 1");
+      }
+      this.maxConcurrent = n;
+      return this;
+    }
+
+    /**
+     * Sets how many lookups may wait for their turn (default {@link #DEFAULT_MAX_WAITING}); a
+     * lookup beyond that is answered at once with a {@link DnsResult.Reason#LOCAL_LIMIT} temporary
+     * failure. Fetches that follow a lookup have a queue of the same size of their own.
+     *
+     * @param n at least 0; 0 means nothing waits
+     * @return this builder
+     */
+    public Builder maxWaiting(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("maxWaiting must not be negative");
+      }
+      this.maxWaiting = n;
+      return this;
+    }
+
+    /**
+     * Sets how long a lookup may wait for its turn before it is answered with a {@link
+     * DnsResult.Reason#LOCAL_LIMIT} temporary failure (default {@link #DEFAULT_MAX_WAIT}). A fetch
+     * that follows a lookup waits until it runs; its own deadline starts then.
+     *
+     * @param wait a positive duration
+     * @return this builder
+     */
+    public Builder maxWait(Duration wait) {
+      Objects.requireNonNull(wait, "wait");
+      if (wait.isNegative() || wait.isZero()) {
+        throw new IllegalArgumentException("maxWait must be positive");
+      }
+      this.maxWait = wait;
+      return this;
+    }
+
+    /**
+     * Builds the discoverer.
+     *
+     * @return a new discoverer with limits of its own
+     */
+    public PolicyDiscoverer build() {
+      return new PolicyDiscoverer(this);
+    }
+  }
 }

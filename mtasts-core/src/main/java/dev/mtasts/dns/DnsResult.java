@@ -81,6 +81,11 @@ public sealed interface DnsResult<T>
     /** The answer could not be used: malformed, a CNAME loop, too many redirects. */
     BAD_ANSWER,
     /** Any other failure: network errors, other response codes. */
-    OTHER
+    OTHER,
+    /**
+     * The lookup was not made: this process already had as many discoveries under way and waiting
+     * as it allows (see {@code PolicyDiscoverer.Builder}). It says nothing about the domain.
+     */
+    LOCAL_LIMIT
   }
 }

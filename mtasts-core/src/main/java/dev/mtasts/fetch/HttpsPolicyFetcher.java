@@ -1,5 +1,6 @@
 package dev.mtasts.fetch;
 
+import dev.mtasts.internal.Admission;
 import dev.mtasts.internal.ReceivedPolicy;
 import dev.mtasts.internal.Text;
 import dev.mtasts.policy.HostName;
@@ -52,7 +53,11 @@ import org.jspecify.annotations.Nullable;
  *       while streaming is cut off there;
  *   <li>gives up when the whole response, headers and body, has not arrived within the {@linkplain
  *       Builder#deadline(Duration) deadline}, and cancels the exchange;
- *   <li>sends no caching headers and honours none (HTTP caching must not be used).
+ *   <li>sends no caching headers and honours none (HTTP caching must not be used);
+ *   <li>keeps at most {@linkplain Builder#maxConcurrentFetches(int) a bounded number} of fetches,
+ *       and so of HTTPS connections, open at once; the others wait their turn (at most {@link
+ *       #DEFAULT_MAX_WAITING_FETCHES} of them, within their deadline) and are otherwise answered
+ *       with a fetch error that says so.
  * </ul>
  *
  * <p>Every outcome of the fetch is a {@link FetchResult}; the futures never complete exceptionally
@@ -98,6 +103,12 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
   /** The default deadline for the whole response: 60 seconds, as RFC 8461 section 3.3 suggests. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
 
+  /** The default of {@link Builder#maxConcurrentFetches(int)}: 128 fetches at once. */
+  public static final int DEFAULT_MAX_CONCURRENT_FETCHES = 128;
+
+  /** How many fetches may wait for a free connection; a fetch beyond that is refused at once. */
+  public static final int DEFAULT_MAX_WAITING_FETCHES = 10_000;
+
   /** The path of the policy on the policy host. */
   public static final String WELL_KNOWN_PATH = "/.well-known/mta-sts.txt";
 
@@ -110,6 +121,8 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
   private final int port;
   private final boolean anyContentType;
   private final Clock clock;
+  private final int maxConcurrent;
+  private final Admission admission;
 
   private HttpsPolicyFetcher(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -117,6 +130,9 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
     this.port = b.port;
     this.anyContentType = b.anyContentType;
     this.clock = b.clock;
+    this.maxConcurrent = b.maxConcurrent;
+    this.admission = new Admission("HTTPS policy fetches", b.maxConcurrent,
+        DEFAULT_MAX_WAITING_FETCHES, b.deadline);
     SSLParameters parameters = new SSLParameters();
     parameters.setProtocols(PROTOCOLS.clone());
     HttpClient.Builder hb = HttpClient.newBuilder()
@@ -178,6 +194,14 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
   public CompletableFuture<FetchResult> fetchAsync(String policyDomain) {
     String host = policyHost(policyDomain);
     URI uri = uri(host);
+    long asked = System.nanoTime();
+    // The deadline covers the wait for a free connection too.
+    return admission.submit(Admission.Lane.NEW,
+        () -> exchange(host, uri, Math.max(1, deadline.toNanos() - (System.nanoTime() - asked))),
+        refused -> FetchFailures.fetchError("policy fetch from " + host + " " + refused));
+  }
+
+  private CompletableFuture<FetchResult> exchange(String host, URI uri, long deadlineNanos) {
     HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
     LimitedBodyHandler handler = new LimitedBodyHandler(host, Policy.MAX_BODY_BYTES, anyContentType);
     CompletableFuture<FetchResult> result = new CompletableFuture<>();
@@ -201,7 +225,7 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
     // The deadline covers the body too (HttpRequest.timeout stops at the headers on Java 17). The
     // timer is a future of its own so that orTimeout drops its scheduled task once the fetch ends.
     CompletableFuture<Void> timer = new CompletableFuture<>();
-    timer.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, e) -> {
+    timer.orTimeout(deadlineNanos, TimeUnit.NANOSECONDS).whenComplete((v, e) -> {
       if (e != null && !result.isDone()) {
         result.complete(FetchFailures.fetchError("no complete response from " + host
             + " within the deadline of " + FetchFailures.describe(deadline) + "; gave up "
@@ -261,7 +285,8 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
   @Override
   public String toString() {
     return "HttpsPolicyFetcher[port=" + port + ", connectTimeout=" + connectTimeout
-        + ", deadline=" + deadline + ", anyContentType=" + anyContentType + "]";
+        + ", deadline=" + deadline + ", anyContentType=" + anyContentType
+        + ", maxConcurrentFetches=" + maxConcurrent + "]";
   }
 
   /**
@@ -278,6 +303,7 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
     private boolean anyContentType;
     private @Nullable Executor executor;
     private Clock clock = Clock.systemUTC();
+    private int maxConcurrent = DEFAULT_MAX_CONCURRENT_FETCHES;
 
     private Builder() {}
 
@@ -435,6 +461,24 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets how many fetches may be under way at once (default {@link
+     * #DEFAULT_MAX_CONCURRENT_FETCHES}); each holds one HTTPS connection. A fetch beyond that waits
+     * for a free one, within its {@linkplain #deadline(Duration) deadline}; when the deadline passes
+     * first, or {@link #DEFAULT_MAX_WAITING_FETCHES} fetches wait already, it ends as a {@link
+     * ResultType#STS_POLICY_FETCH_ERROR} that says it was not made.
+     *
+     * @param n at least 1
+     * @return this builder
+     */
+    public Builder maxConcurrentFetches(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxConcurrentFetches must be at least 1");
+      }
+      this.maxConcurrent = n;
       return this;
     }
 

@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -132,17 +130,23 @@ final class NetworkOptions {
     }
     KeyStore trusted = null;
     if (trustPem != null) {
+      String name = "cannot read --trust-pem " + Terminal.safe(trustPem.toString()) + ": ";
+      byte[] pem;
+      try {
+        pem = InputFile.readAtMost(trustPem, InputFile.MAX_PEM_BYTES);
+      } catch (InputFile.UnreadableException e) {
+        throw new UnreadableFileException(name + e.getMessage());
+      }
+      if (pem.length > InputFile.MAX_PEM_BYTES) {
+        throw new UnreadableFileException(name + "it is larger than "
+            + (InputFile.MAX_PEM_BYTES >> 20) + " MiB; give a file of PEM CA certificates");
+      }
       try {
         // Latin-1 maps every byte to one character, so text around the PEM blocks never fails.
-        trusted = trustStore(
-            new String(Files.readAllBytes(trustPem), StandardCharsets.ISO_8859_1));
+        trusted = trustStore(new String(pem, StandardCharsets.ISO_8859_1));
         fetcher.trustStore(trusted);
-      } catch (NoSuchFileException e) {
-        throw new UnreadableFileException("cannot read --trust-pem "
-            + Terminal.safe(trustPem.toString()) + ": no such file");
-      } catch (IOException | IllegalArgumentException e) {
-        throw new UnreadableFileException("cannot read --trust-pem "
-            + Terminal.safe(trustPem.toString()) + ": " + Terminal.safe(String.valueOf(e.getMessage())));
+      } catch (IllegalArgumentException e) {
+        throw new UnreadableFileException(name + Terminal.safe(String.valueOf(e.getMessage())));
       }
     }
     return new Network(dns.build(), fetcher.build(), limit, trusted);

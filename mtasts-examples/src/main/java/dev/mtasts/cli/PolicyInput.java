@@ -5,17 +5,15 @@ import dev.mtasts.policy.Policy;
 import dev.mtasts.policy.Problem;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Reads a policy body from a file or standard input as raw bytes, never more than one byte over
- * {@link Policy#MAX_BODY_BYTES}, so a huge file or an endless stream cannot exhaust memory.
+ * {@link Policy#MAX_BODY_BYTES}, so a huge file or an endless stream cannot exhaust memory. A file
+ * must be a regular file: a FIFO or a device is refused without being opened.
  */
 final class PolicyInput {
   /** The argument that stands for standard input. */
@@ -70,7 +68,7 @@ final class PolicyInput {
         byte[] b = stdin.readNBytes(Policy.MAX_BODY_BYTES + 1);
         return new Body(b, b.length);
       } catch (IOException e) {
-        return new Unreadable(describe(e));
+        return new Unreadable(InputFile.describe(e));
       }
     }
     Path path;
@@ -79,29 +77,21 @@ final class PolicyInput {
     } catch (InvalidPathException e) {
       return new Unreadable("not a valid file name");
     }
-    if (Files.isDirectory(path)) {
-      return new Unreadable("it is a directory, not a file");
-    }
-    try (InputStream in = Files.newInputStream(path)) {
-      byte[] b = in.readNBytes(Policy.MAX_BODY_BYTES + 1);
+    try {
+      byte[] b = InputFile.readAtMost(path, Policy.MAX_BODY_BYTES);
       long size = b.length;
-      if (b.length > Policy.MAX_BODY_BYTES && Files.isRegularFile(path)) {
-        size = Math.max(size, Files.size(path));
+      if (b.length > Policy.MAX_BODY_BYTES) {
+        try {
+          size = Math.max(size, Files.size(path));
+        } catch (IOException e) {
+          // the size is only for the message
+        }
       }
       return new Body(b, size);
-    } catch (IOException e) {
-      return new Unreadable(describe(e));
+    } catch (InputFile.UnreadableException e) {
+      return new Unreadable(e.getMessage());
     }
   }
 
-  private static String describe(IOException e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
-    return Terminal.safe(reason == null ? e.getClass().getSimpleName() : reason);
-  }
+
 }
