@@ -107,7 +107,7 @@ public final class MtaSts implements AutoCloseable {
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public CompletableFuture<PolicyLookup> lookupAsync(String domain) {
-    return source.lookupAsync(normalize(domain)).thenApply(this::toLookup);
+    return source.lookupAsync(HostName.normalize(domain)).thenApply(this::toLookup);
   }
 
   /**
@@ -130,7 +130,7 @@ public final class MtaSts implements AutoCloseable {
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public CompletableFuture<PolicyLookup> recheckAsync(String domain) {
-    return source.recheckAsync(normalize(domain)).thenApply(this::toLookup);
+    return source.recheckAsync(HostName.normalize(domain)).thenApply(this::toLookup);
   }
 
   /**
@@ -154,7 +154,7 @@ public final class MtaSts implements AutoCloseable {
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public CompletableFuture<DnsResult<MxRecords>> mxAsync(String domain) {
-    return dns.mxAsync(normalize(domain));
+    return dns.mxAsync(HostName.normalize(domain));
   }
 
   /**
@@ -182,7 +182,7 @@ public final class MtaSts implements AutoCloseable {
    */
   public SSLParameters sslParameters(String mxHost) {
     SSLParameters params = new SSLParameters();
-    params.setServerNames(List.of(new SNIHostName(normalize(mxHost))));
+    params.setServerNames(List.of(new SNIHostName(HostName.normalize(mxHost))));
     params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
     return params;
   }
@@ -250,9 +250,6 @@ public final class MtaSts implements AutoCloseable {
     return new PolicyLookup(state, verifier, listener, deferWhenUnavailable);
   }
 
-  private static String normalize(String domain) {
-    return HostName.normalize(domain);
-  }
 
   /**
    * What a {@link Reporting} component shares with the facade: one DNS client, one notion of trust,

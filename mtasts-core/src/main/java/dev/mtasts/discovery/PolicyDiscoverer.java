@@ -111,7 +111,7 @@ public final class PolicyDiscoverer {
    * @throws IllegalArgumentException when {@code domain} is not a valid host name
    */
   public CompletableFuture<RecordLookup> lookupRecordAsync(String domain) {
-    String name = "_mta-sts." + normalize(domain);
+    String name = "_mta-sts." + HostName.normalize(domain);
     return admission.submit(Admission.Lane.NEW,
         () -> dns.txtAsync(name).thenApply(result -> toRecordLookup(name, result)),
         refused -> new RecordLookup.Failed(DnsResult.Reason.LOCAL_LIMIT,
@@ -141,7 +141,7 @@ public final class PolicyDiscoverer {
    * @throws IllegalArgumentException when {@code domain} is not a valid host name
    */
   public CompletableFuture<FetchResult> fetchPolicyAsync(String domain) {
-    String normal = normalize(domain);
+    String normal = HostName.normalize(domain);
     return admission.submit(Admission.Lane.CONTINUATION, () -> fetcher.fetchAsync(normal),
         refused -> new FetchResult.Failed(ResultType.STS_POLICY_FETCH_ERROR,
             "policy fetch for " + normal + " " + refused,
@@ -156,7 +156,7 @@ public final class PolicyDiscoverer {
    * @throws IllegalArgumentException when {@code domain} is not a valid host name
    */
   public CompletableFuture<Discovery> discoverAsync(String domain) {
-    String normal = normalize(domain);
+    String normal = HostName.normalize(domain);
     return lookupRecordAsync(normal).thenCompose(lookup -> {
       if (lookup instanceof RecordLookup.Present present) {
         return fetchPolicyAsync(normal).thenApply(fetch -> toDiscovery(normal, present, fetch));
@@ -242,11 +242,6 @@ public final class PolicyDiscoverer {
     return next == ';' || next == ' ' || next == '\t';
   }
 
-  private static String normalize(String domain) {
-    return HostName.parse(domain)
-        .orElseThrow(() -> new IllegalArgumentException("not a valid domain name"))
-        .value();
-  }
 
   /**
    * Configures a {@link PolicyDiscoverer}: how much network work it runs at once, and how much may

@@ -100,8 +100,6 @@ public record AppliedPolicy(PolicyType policyType, List<String> policyString, St
 
   private static String domain(String domain) {
     Objects.requireNonNull(domain, "policyDomain");
-    return HostName.parse(domain)
-        .orElseThrow(() -> new IllegalArgumentException("not a valid domain name"))
-        .value();
+    return HostName.normalize(domain);
   }
 }

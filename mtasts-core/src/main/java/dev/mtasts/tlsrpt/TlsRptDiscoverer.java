@@ -35,9 +35,7 @@ public final class TlsRptDiscoverer {
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public CompletableFuture<TlsRptLookup> lookupAsync(String domain) {
-    String normal = HostName.parse(domain)
-        .orElseThrow(() -> new IllegalArgumentException("not a valid domain name"))
-        .value();
+    String normal = HostName.normalize(domain);
     String name = TlsRptRecord.PREFIX + normal;
     return dns.txtAsync(name).thenApply(result -> toLookup(normal, name, result));
   }

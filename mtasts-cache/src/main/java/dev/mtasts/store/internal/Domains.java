@@ -26,11 +26,7 @@ public final class Domains {
    * @throws IllegalArgumentException when it is not a valid policy domain
    */
   public static String normalize(String domain) {
-    Optional<HostName> name = HostName.parse(domain);
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException("not a valid domain: " + Text.quote(domain));
-    }
-    String value = name.get().value();
+    String value = HostName.normalize(domain);
     if (value.length() > MAX_DOMAIN_LENGTH) {
       throw new IllegalArgumentException(
           "domain longer than " + MAX_DOMAIN_LENGTH + " characters: " + Text.quote(value));
