@@ -60,7 +60,7 @@ public class CachedLookupBenchmark {
     // Nothing listens on the discard port: a lookup that reached DNS would fail, not succeed.
     DnsjavaClient dns = DnsjavaClient.builder()
         .server(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)).build();
-    PolicyDiscoverer discoverer = new PolicyDiscoverer(dns, HttpsPolicyFetcher.create());
+    PolicyDiscoverer discoverer = PolicyDiscoverer.builder(dns, HttpsPolicyFetcher.builder().build()).build();
     resolver = PolicyResolver.builder(discoverer).store(MemoryStore.withPolicies(DOMAINS, now))
         .clock(clock).proactiveRefresh(Duration.ZERO)
         .idCheckInterval(Duration.ofHours(1), Duration.ofHours(1)).build();

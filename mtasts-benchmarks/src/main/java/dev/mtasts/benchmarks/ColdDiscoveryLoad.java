@@ -71,9 +71,9 @@ public final class ColdDiscoveryLoad {
       for (int i = 0; i < domains; i++) {
         dns.txt("_mta-sts." + domain(i), "v=STSv1; id=load1");
       }
-      PolicyDiscoverer discoverer = new PolicyDiscoverer(
+      PolicyDiscoverer discoverer = PolicyDiscoverer.builder(
           DnsjavaClient.builder().server(dns.address()).build(),
-          HttpsPolicyFetcher.builder().port(silent.port()).build());
+          HttpsPolicyFetcher.builder().port(silent.port()).build()).build();
       try (PolicyResolver resolver = PolicyResolver.builder(discoverer).store(new MemoryStore())
           .proactiveRefresh(Duration.ZERO)
           .build()) {

@@ -71,7 +71,7 @@ public class FileStoreOpenBenchmark {
                   MxPattern.of("*.mail.protection.example.net")));
       policies.add(new CachedPolicy(domain, "20250101T" + i, policy, fetchedAt.plusSeconds(i)));
     }
-    try (FilePolicyStore store = FilePolicyStore.open(dir)) {
+    try (FilePolicyStore store = FilePolicyStore.builder(dir).build()) {
       store.saveAll(policies);
     }
     Files.createFile(complete);
@@ -80,7 +80,7 @@ public class FileStoreOpenBenchmark {
   /** Opens the store and reads every entry, as a warm start does. */
   @Benchmark
   public int openAndLoadAll() {
-    try (FilePolicyStore store = FilePolicyStore.open(dir)) {
+    try (FilePolicyStore store = FilePolicyStore.builder(dir).build()) {
       LoadedPolicies all = store.loadAll();
       if (all.policies().size() != entries || !all.problems().isEmpty()) {
         throw new IllegalStateException(
@@ -93,7 +93,7 @@ public class FileStoreOpenBenchmark {
   /** Opens the store only: takes the lock, reads nothing. */
   @Benchmark
   public Path openOnly() {
-    try (FilePolicyStore store = FilePolicyStore.open(dir)) {
+    try (FilePolicyStore store = FilePolicyStore.builder(dir).build()) {
       return store.directory();
     }
   }

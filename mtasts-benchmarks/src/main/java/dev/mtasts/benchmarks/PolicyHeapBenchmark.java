@@ -60,7 +60,7 @@ public class PolicyHeapBenchmark {
     clock = Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
     DnsjavaClient dns = DnsjavaClient.builder()
         .server(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)).build();
-    discoverer = new PolicyDiscoverer(dns, HttpsPolicyFetcher.create());
+    discoverer = PolicyDiscoverer.builder(dns, HttpsPolicyFetcher.builder().build()).build();
   }
 
   @Benchmark

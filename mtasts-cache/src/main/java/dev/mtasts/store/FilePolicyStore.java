@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * the JDK.
  *
  * <pre>{@code
- * try (FilePolicyStore store = FilePolicyStore.open(Path.of("/var/lib/mtasts"))) {
+ * try (FilePolicyStore store = FilePolicyStore.builder(Path.of("/var/lib/mtasts")).build()) {
  *   LoadedPolicies warm = store.loadAll();
  *   store.save(new CachedPolicy("example.com", "20240101", policy, Instant.now()));
  * }
@@ -118,7 +118,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Opening</h2>
  *
- * <p>{@link #open(Path)} lists and reads nothing: it only takes the lock, so it takes the same time
+ * <p>Opening a store ({@code builder(dir).build()}) lists and reads nothing: it only takes the lock, so it takes the same time
  * for a hundred or a hundred thousand entries. {@link #load(String)} reads one file; {@link
  * #loadAll()} lists the directory, removes writes left by a crash and reads all entries with
  * several threads. Only one store may have a
@@ -175,22 +175,9 @@ public final class FilePolicyStore implements PolicyStore {
   }
 
   /**
-   * Opens (and creates, when absent) a store directory with the default settings.
+   * Starts configuring a store; {@code build()} opens (and creates, when absent) the directory.
    *
    * @param dir the directory; it should hold nothing but the store
-   * @return the open store
-   * @throws PolicyStoreException with {@link PolicyStoreException.Reason#LOCKED} when another store
-   *     has the directory open, or {@link PolicyStoreException.Reason#IO} when it cannot be created
-   *     or locked
-   */
-  public static FilePolicyStore open(Path dir) {
-    return builder(dir).build();
-  }
-
-  /**
-   * Starts configuring a store.
-   *
-   * @param dir the directory
    * @return a builder
    */
   public static Builder builder(Path dir) {
@@ -779,7 +766,9 @@ public final class FilePolicyStore implements PolicyStore {
      * read.
      *
      * @return the open store
-     * @throws PolicyStoreException as {@link FilePolicyStore#open(Path)} does
+     * @throws PolicyStoreException with {@link PolicyStoreException.Reason#LOCKED} when another
+     *     store has the directory open, or {@link PolicyStoreException.Reason#IO} when it cannot be
+     *     created or locked
      */
     public FilePolicyStore build() {
       Path real;

@@ -129,17 +129,6 @@ public final class JdbcPolicyStore implements PolicyStore {
   }
 
   /**
-   * Creates a store with the default settings: table {@code mtasts_policy}, created when absent.
-   *
-   * @param dataSource where the table is
-   * @return the store
-   * @throws PolicyStoreException when the database cannot be reached or the table cannot be created
-   */
-  public static JdbcPolicyStore create(DataSource dataSource) {
-    return builder(dataSource).build();
-  }
-
-  /**
    * Starts configuring a store.
    *
    * @param dataSource where the table is

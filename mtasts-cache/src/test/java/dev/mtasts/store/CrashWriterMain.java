@@ -30,7 +30,7 @@ public final class CrashWriterMain {
     long first = Long.parseLong(args[1]);
     long limit = Long.parseLong(args[2]);
     PrintStream out = System.out;
-    try (FilePolicyStore store = FilePolicyStore.open(dir)) {
+    try (FilePolicyStore store = FilePolicyStore.builder(dir).build()) {
       out.println("open");
       out.flush();
       for (long seq = first; seq < first + limit; seq++) {

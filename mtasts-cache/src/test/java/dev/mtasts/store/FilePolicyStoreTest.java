@@ -219,13 +219,13 @@ class FilePolicyStoreTest extends PolicyStoreContract {
   @Test
   void aSecondOpenOfTheSameDirectoryIsRefused() {
     PolicyStoreException e =
-        assertThrows(PolicyStoreException.class, () -> FilePolicyStore.open(dir.resolve("store")));
+        assertThrows(PolicyStoreException.class, () -> FilePolicyStore.builder(dir.resolve("store")).build());
     assertEquals(PolicyStoreException.Reason.LOCKED, e.reason());
     assertTrue(e.location().endsWith(".lock"), e.location());
     // The refused open must not have dropped the first store's lock: it still works.
     assertTrue(store.save(cached("example.com", 1)));
     store.close();
-    try (FilePolicyStore again = FilePolicyStore.open(dir.resolve("store"))) {
+    try (FilePolicyStore again = FilePolicyStore.builder(dir.resolve("store")).build()) {
       assertEquals(Optional.of(cached("example.com", 1)), again.load("example.com"));
     }
   }

@@ -60,7 +60,7 @@ class FileStoreCrashTest {
         // While the child holds the directory, no other process may open it.
         PolicyStoreException locked =
             org.junit.jupiter.api.Assertions.assertThrows(
-                PolicyStoreException.class, () -> FilePolicyStore.open(storeDir));
+                PolicyStoreException.class, () -> FilePolicyStore.builder(storeDir).build());
         assertEquals(PolicyStoreException.Reason.LOCKED, locked.reason());
         assertTrue(locked.getMessage().contains("process " + child.pid()), locked.getMessage());
 
@@ -87,7 +87,7 @@ class FileStoreCrashTest {
         child.destroyForcibly();
       }
 
-      try (FilePolicyStore store = FilePolicyStore.open(storeDir)) {
+      try (FilePolicyStore store = FilePolicyStore.builder(storeDir).build()) {
         LoadedPolicies all = store.loadAll();
         assertEquals(List.of(), all.problems(), "no torn or damaged entry after the kill");
         Map<String, CachedPolicy> byDomain =

@@ -520,7 +520,7 @@ public final class MtaSts implements AutoCloseable {
         PolicyResolver resolver = null;
         PolicySource s = source;
         if (s == null) {
-          PolicyResolver.Builder rb = PolicyResolver.builder(new PolicyDiscoverer(d, fb.build()))
+          PolicyResolver.Builder rb = PolicyResolver.builder(PolicyDiscoverer.builder(d, fb.build()).build())
               .clock(clock).listener(cacheListener);
           if (store != null) {
             rb.store(store);

@@ -33,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * PolicyDiscoverer discoverer = PolicyDiscoverer.builder(
- *         DnsjavaClient.system(), HttpsPolicyFetcher.builder().build())
+ *         DnsjavaClient.builder().build(), HttpsPolicyFetcher.builder().build())
  *     .maxConcurrent(64)
  *     .build();
  * Discovery outcome = discoverer.discover("example.com");
@@ -52,16 +52,6 @@ public final class PolicyDiscoverer {
   private final DnsClient dns;
   private final PolicyFetcher fetcher;
   private final Admission admission;
-
-  /**
-   * Creates a discoverer with the default limits.
-   *
-   * @param dns the DNS client for the TXT lookup
-   * @param fetcher the policy fetcher
-   */
-  public PolicyDiscoverer(DnsClient dns, PolicyFetcher fetcher) {
-    this(builder(dns, fetcher));
-  }
 
   private PolicyDiscoverer(Builder b) {
     this.dns = b.dns;

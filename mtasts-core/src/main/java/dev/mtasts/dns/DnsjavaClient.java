@@ -162,19 +162,10 @@ public final class DnsjavaClient implements DnsClient {
   }
 
   /**
-   * Returns a client with the default settings: the system's resolvers (as dnsjava's {@link
+   * Returns a builder with the default settings: the system's resolvers (as dnsjava's {@link
    * ResolverConfig} finds them, {@code /etc/resolv.conf} on Unix; the {@code dns.server} system
    * property overrides them), {@link #DEFAULT_TIMEOUT}, {@link #DEFAULT_RETRIES}, {@link
    * #DEFAULT_DEADLINE}, the common fork-join pool and caching on.
-   *
-   * @return a new client
-   */
-  public static DnsjavaClient system() {
-    return builder().build();
-  }
-
-  /**
-   * Returns a builder with the default settings of {@link #system()}.
    *
    * @return a new builder
    */

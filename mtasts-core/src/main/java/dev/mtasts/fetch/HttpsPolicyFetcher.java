@@ -160,15 +160,6 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
   }
 
   /**
-   * Returns a fetcher with the defaults of {@link #builder()}.
-   *
-   * @return the fetcher
-   */
-  public static HttpsPolicyFetcher create() {
-    return builder().build();
-  }
-
-  /**
    * Returns the URI the policy of a domain is fetched from.
    *
    * @param policyDomain the policy domain (A-labels or U-labels)

@@ -161,7 +161,7 @@ final class DomainCheck {
    */
   CheckReport run(String domain) {
     Memo memo = new Memo(dns);
-    PolicyDiscoverer discoverer = new PolicyDiscoverer(memo, fetcher);
+    PolicyDiscoverer discoverer = PolicyDiscoverer.builder(memo, fetcher).build();
     CompletableFuture<RecordLookup> lookup = discoverer.lookupRecordAsync(domain);
     CompletableFuture<DnsResult<MxRecords>> mxLookup = memo.mxAsync(domain);
     CompletableFuture<DnsResult<List<String>>> tlsLookup =

@@ -86,7 +86,7 @@ final class NetworkOptions {
   record Network(DnsjavaClient dns, HttpsPolicyFetcher fetcher, Duration timeout,
       @Nullable KeyStore trustStore) {
     PolicyDiscoverer discoverer() {
-      return new PolicyDiscoverer(dns, fetcher);
+      return PolicyDiscoverer.builder(dns, fetcher).build();
     }
   }
 

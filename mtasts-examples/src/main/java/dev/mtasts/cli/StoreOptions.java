@@ -43,11 +43,11 @@ final class StoreOptions {
    */
   PolicyStore open() {
     if (where.jdbc != null) {
-      return JdbcPolicyStore.create(new UrlDataSource(where.jdbc, user, System.getenv(PASSWORD_ENV)));
+      return JdbcPolicyStore.builder(new UrlDataSource(where.jdbc, user, System.getenv(PASSWORD_ENV))).build();
     }
     Path dir = where.dir != null ? where.dir
         : Path.of(System.getProperty("user.home"), ".cache", "mtasts", "policies");
-    return FilePolicyStore.open(dir);
+    return FilePolicyStore.builder(dir).build();
   }
 
   /** Describes the store for people, without secrets. */

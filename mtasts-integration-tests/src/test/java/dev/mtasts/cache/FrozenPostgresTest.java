@@ -120,7 +120,7 @@ class FrozenPostgresTest {
         .timeout(Duration.ofMillis(300)).retries(0).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).deadline(Duration.ofSeconds(10)).build();
-    return new PolicyDiscoverer(client, fetcher);
+    return PolicyDiscoverer.builder(client, fetcher).build();
   }
 
   /** Stops the postmaster and every backend with SIGSTOP; returns their process ids. */

@@ -59,8 +59,8 @@ class InvalidPolicyReportTest {
         .timeout(Duration.ofSeconds(2)).retries(0).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).deadline(Duration.ofSeconds(10)).build();
-    store = FilePolicyStore.open(dir);
-    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher)).store(store)
+    store = FilePolicyStore.builder(dir).build();
+    resolver = PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build()).store(store)
         .clock(clock).build();
     collector = TlsRptCollector.builder().clock(clock).flushInterval(Duration.ZERO).build();
   }

@@ -92,7 +92,7 @@ class PolicyResolverTest {
         .timeout(Duration.ofMillis(300)).retries(0).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).deadline(Duration.ofSeconds(10)).build();
-    return PolicyResolver.builder(new PolicyDiscoverer(client, fetcher)).store(s)
+    return PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build()).store(s)
         .clock(clock)
         .proactiveRefresh(proactiveRefresh)
         .listener(new ResolverListener() {
@@ -297,7 +297,7 @@ class PolicyResolverTest {
     DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).build();
-    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher)).store(store).clock(clock)
+    resolver = PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build()).store(store).clock(clock)
         .proactiveRefresh(Duration.ZERO).backgroundDiscovery(true).build();
     Resolution first = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.NOT_YET_DISCOVERED, first.source());
@@ -359,7 +359,7 @@ class PolicyResolverTest {
       @Override
       public void close() {}
     };
-    store = FilePolicyStore.open(dir.resolve("unused"));
+    store = FilePolicyStore.builder(dir.resolve("unused")).build();
     resolver = newResolver(broken);
     Resolution r = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.FETCHED, r.source());
@@ -402,7 +402,7 @@ class PolicyResolverTest {
     DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).build();
-    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher)).store(store).clock(clock)
+    resolver = PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build()).store(store).clock(clock)
         .proactiveRefresh(Duration.ZERO).maximumDomains(1)
         .listener(new ResolverListener() {
           @Override
@@ -492,7 +492,7 @@ class PolicyResolverTest {
         .timeout(Duration.ofMillis(300)).retries(0).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).build();
-    resolver = PolicyResolver.builder(new PolicyDiscoverer(client, fetcher)).store(store).clock(clock)
+    resolver = PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build()).store(store).clock(clock)
         .proactiveRefresh(Duration.ZERO).backgroundDiscovery(true).maximumDomains(1).build();
     assertTrue(resolver.size() <= 1, "one of the two is evicted from memory");
     for (String d : List.of(DOMAIN, "b." + DOMAIN, DOMAIN)) {

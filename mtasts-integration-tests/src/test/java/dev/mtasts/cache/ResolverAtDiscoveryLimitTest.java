@@ -51,7 +51,7 @@ class ResolverAtDiscoveryLimitTest {
         .maxConcurrent(1)
         .maxWaiting(0)
         .build();
-    store = FilePolicyStore.open(dir);
+    store = FilePolicyStore.builder(dir).build();
     resolver = PolicyResolver.builder(discoverer).store(store)
         .proactiveRefresh(java.time.Duration.ZERO)
         .build();

@@ -146,7 +146,7 @@ class HttpsPolicyFetcherTest {
   @Test
   void policyUriIsTheWellKnownPathOnPort443ByDefault() {
     assertEquals(URI.create("https://mta-sts.example.com/.well-known/mta-sts.txt"),
-        HttpsPolicyFetcher.create().policyUri("Example.COM"));
+        HttpsPolicyFetcher.builder().build().policyUri("Example.COM"));
   }
 
   @Test

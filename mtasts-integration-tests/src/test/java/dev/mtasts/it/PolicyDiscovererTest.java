@@ -146,7 +146,7 @@ class PolicyDiscovererTest {
     String aLabel = "xn--bcher-kva.example.test";
     dns.txt("_mta-sts." + aLabel, "v=STSv1; id=idn1");
     try (PolicyHost idn = PolicyHost.start(aLabel, CA.issue("mta-sts." + aLabel))) {
-      PolicyDiscoverer discoverer = new PolicyDiscoverer(dnsClient(), fetcher(idn.port()));
+      PolicyDiscoverer discoverer = PolicyDiscoverer.builder(dnsClient(), fetcher(idn.port())).build();
 
       Discovery.Found found = found(discoverer.discover("b\u00fccher.example.test"));
 
@@ -259,10 +259,10 @@ class PolicyDiscovererTest {
   @Test
   void noAnswerIsATemporaryFailureNeverNoPolicy() {
     dns.txt(NAME, "v=STSv1; id=hidden").fault(NAME, LoopbackDnsServer.Fault.DROP);
-    PolicyDiscoverer discoverer = new PolicyDiscoverer(
+    PolicyDiscoverer discoverer = PolicyDiscoverer.builder(
         DnsjavaClient.builder().server(dns.address()).timeout(Duration.ofMillis(200)).retries(0)
             .deadline(Duration.ofSeconds(1)).cache(false).build(),
-        fetcher(host.port()));
+        fetcher(host.port())).build();
 
     Discovery.TemporaryFailure failure = temporary(discoverer.discover(DOMAIN));
 
@@ -277,7 +277,7 @@ class PolicyDiscovererTest {
   void aCertificateForAnotherNameIsWebPkiInvalid() {
     dns.txt(NAME, "v=STSv1; id=cert1");
     try (PolicyHost wrong = PolicyHost.start(DOMAIN, CA.issue("www.example.test"))) {
-      PolicyDiscoverer discoverer = new PolicyDiscoverer(dnsClient(), fetcher(wrong.port()));
+      PolicyDiscoverer discoverer = PolicyDiscoverer.builder(dnsClient(), fetcher(wrong.port())).build();
 
       Discovery.PolicyFailure failure =
           policyFailure(discoverer.discover(DOMAIN), ResultType.STS_WEBPKI_INVALID);
@@ -315,7 +315,7 @@ class PolicyDiscovererTest {
   // ------------------------------------------------------------------ helpers
 
   private PolicyDiscoverer discoverer() {
-    return new PolicyDiscoverer(dnsClient(), fetcher(host.port()));
+    return PolicyDiscoverer.builder(dnsClient(), fetcher(host.port())).build();
   }
 
   private DnsjavaClient dnsClient() {

@@ -241,7 +241,7 @@ public final class MtaStsJames implements AutoCloseable {
 
   private static DnsClient dnsClient(String servers) {
     if (servers.isEmpty()) {
-      return DnsjavaClient.system();
+      return DnsjavaClient.builder().build();
     }
     List<InetSocketAddress> list = new ArrayList<>();
     for (String s : servers.split(",")) {

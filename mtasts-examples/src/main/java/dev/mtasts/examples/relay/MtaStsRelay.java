@@ -70,7 +70,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  *
  * <pre>{@code
  * MtaSts mtaSts = MtaSts.builder().policySource(resolver.asPolicySource()).listener(reporter).build();
- * MtaStsRelay relay = MtaStsRelay.builder(mtaSts, DnsjavaClient.system())
+ * MtaStsRelay relay = MtaStsRelay.builder(mtaSts, DnsjavaClient.builder().build())
  *     .heloName("relay.example.net")
  *     .build();
  * DeliveryResult result = relay.deliver("example.com", message, recipients);
