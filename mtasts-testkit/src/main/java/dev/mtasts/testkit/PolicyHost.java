@@ -2,11 +2,14 @@ package dev.mtasts.testkit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToIgnoreCase;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
@@ -19,12 +22,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An MTA-STS policy host on loopback: an HTTPS server (WireMock, HTTP/1.1) on {@code 127.0.0.1} and a
- * free port that serves {@code /.well-known/mta-sts.txt} for one policy domain, with the certificate
- * you choose, and that can misbehave in every way the RFC 8461 fetch must survive.
+ * free port that serves {@code /.well-known/mta-sts.txt} for a policy domain, with the certificate
+ * you choose, and that can misbehave in every way the RFC 8461 fetch must survive. One server can
+ * serve several policy domains on one port (see below).
  *
  * <p>It starts out serving {@link SamplePolicies#enforce(String)} as {@code 200 text/plain}. The
  * setters change the answer for the following requests; each one replaces what the previous ones
@@ -72,10 +77,37 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>The server's TLS stack (Jetty) answers 400 "Invalid SNI" when the SNI name is not one the
- * certificate is valid for; a client that refuses such a certificate never gets that far.
+ * <h2>Several policy domains on one port</h2>
  *
- * <p>Thread-safe. Close it to stop the server and delete its key store file.
+ * A fetcher (or a whole sender) takes one policy port, so a test with several recipient domains
+ * starts one server for all of them, as a hosting provider serves many {@code mta-sts} names from
+ * one address:
+ *
+ * <pre>{@code
+ * try (PolicyHost host = PolicyHost.builder()
+ *     .domain("example.test", ca.issue("mta-sts.example.test"))
+ *     .domain("other.test", ca.issue("mta-sts.other.test"))
+ *     .start()) {
+ *   host.domain("other.test").body("version: STSv1\r\nmode: testing\r\n...");
+ *   // a fetcher built with .port(host.port()) now gets both domains' policies
+ * }
+ * }</pre>
+ *
+ * The server chooses the certificate by the SNI name of the TLS handshake (the certificate whose
+ * names match it) and the answer by the {@code Host} header. {@link #start} returns the host of the
+ * first domain and {@link #domain(String)} the host of each: every domain has its own body, status,
+ * content type, headers, delays, faults and recorded requests, and they share the port. A handshake
+ * for a name no certificate matches (or without an SNI name) gets one of the certificates anyway,
+ * which is not valid for the name the client wanted, as from a real server that hosts other names; a
+ * client that checks the name refuses it ({@code sts-webpki-invalid}). A request whose {@code Host}
+ * is none of the domains answers 404.
+ *
+ * <p>The server's TLS stack (Jetty) answers 400 "Invalid SNI" when the {@code Host} is not a name
+ * the presented certificate is valid for; a client that refuses such a certificate never gets that
+ * far.
+ *
+ * <p>Thread-safe. Close it (the host of any of its domains) to stop the server and delete its key
+ * store file.
  */
 public final class PolicyHost implements AutoCloseable {
   /** The path of the policy. */
@@ -116,9 +148,26 @@ public final class PolicyHost implements AutoCloseable {
     }
   }
 
-  private final String policyDomain;
-  private final LoopbackHttps https;
+  /** The server and the hosts of all the domains it serves. */
+  private static final class Server {
+    final LoopbackHttps https;
+    final WireMockServer wireMock;
+    final int port;
+    /** By policy domain, in the order given; set once, before any host is handed out. */
+    volatile Map<String, PolicyHost> hosts = Map.of();
+
+    Server(LoopbackHttps https) {
+      this.https = https;
+      this.wireMock = https.server();
+      this.port = wireMock.httpsPort();
+    }
+  }
+
+  private final Server shared;
   private final WireMockServer server;
+  private final String policyDomain;
+  private final UUID stubId = UUID.randomUUID();
+  private boolean stubbed;
 
   private int status = 200;
   private byte[] body;
@@ -131,17 +180,12 @@ public final class PolicyHost implements AutoCloseable {
   private Duration headerDelay = Duration.ZERO;
   private final Map<String, String> extraHeaders = new LinkedHashMap<>();
 
-  private PolicyHost(String policyDomain, IssuedCertificate certificate) {
+  private PolicyHost(Server shared, String policyDomain) {
+    this.shared = shared;
+    this.server = shared.wireMock;
     this.policyDomain = policyDomain;
     this.body = SamplePolicies.enforce(policyDomain);
-    https = new LoopbackHttps("policy-host", certificate);
-    server = https.server();
-    try {
-      update();
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    }
+    update();
   }
 
   /**
@@ -153,9 +197,94 @@ public final class PolicyHost implements AutoCloseable {
    * @return the running host
    */
   public static PolicyHost start(String policyDomain, IssuedCertificate certificate) {
-    Objects.requireNonNull(policyDomain, "policyDomain");
-    Objects.requireNonNull(certificate, "certificate");
-    return new PolicyHost(policyDomain.toLowerCase(Locale.ROOT), certificate);
+    return builder().domain(policyDomain, certificate).start();
+  }
+
+  /**
+   * Returns a builder for a server that serves the policies of several domains on one port.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects the policy domains and their certificates for one server; not thread-safe. */
+  public static final class Builder {
+    private final Map<String, IssuedCertificate> certificates = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Adds a policy domain and the certificate presented to handshakes for its policy host.
+     *
+     * @param policyDomain the policy domain, for example {@code "example.test"} (A-labels)
+     * @param certificate the certificate, usually one issued for {@code mta-sts.<policyDomain>} by
+     *     a {@link TestCertificateAuthority}; the server presents it when the SNI name of the
+     *     handshake is one of its names
+     * @return this builder
+     * @throws IllegalArgumentException when the domain was already added
+     */
+    public Builder domain(String policyDomain, IssuedCertificate certificate) {
+      Objects.requireNonNull(certificate, "certificate");
+      String domain = normalise(policyDomain);
+      if (certificates.putIfAbsent(domain, certificate) != null) {
+        throw new IllegalArgumentException("policy domain added twice: " + domain);
+      }
+      return this;
+    }
+
+    /**
+     * Starts the server on a free loopback port.
+     *
+     * @return the host of the first domain added; {@link PolicyHost#domain(String)} gives the
+     *     others
+     * @throws IllegalStateException when no domain was added
+     */
+    public PolicyHost start() {
+      if (certificates.isEmpty()) {
+        throw new IllegalStateException("no policy domain added");
+      }
+      Server shared = new Server(
+          new LoopbackHttps("policy-host", List.copyOf(certificates.values())));
+      try {
+        Map<String, PolicyHost> hosts = new LinkedHashMap<>();
+        for (String domain : certificates.keySet()) {
+          hosts.put(domain, new PolicyHost(shared, domain));
+        }
+        shared.hosts = Collections.unmodifiableMap(hosts);
+        return hosts.values().iterator().next();
+      } catch (RuntimeException e) {
+        shared.https.close();
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Returns the host of a policy domain this server serves, which shares its port.
+   *
+   * @param policyDomain the policy domain, in any case
+   * @return the host whose setters and recorded requests concern that domain
+   * @throws IllegalArgumentException when this server does not serve the domain
+   */
+  public PolicyHost domain(String policyDomain) {
+    String domain = normalise(policyDomain);
+    PolicyHost host = shared.hosts.get(domain);
+    if (host == null) {
+      throw new IllegalArgumentException(
+          "this server does not serve " + domain + ", only " + domains());
+    }
+    return host;
+  }
+
+  /**
+   * Returns the policy domains this server serves.
+   *
+   * @return the domains in the order they were added; this host's is one of them
+   */
+  public List<String> domains() {
+    return List.copyOf(shared.hosts.keySet());
   }
 
   /**
@@ -177,12 +306,12 @@ public final class PolicyHost implements AutoCloseable {
   }
 
   /**
-   * Returns the port the server listens on (on {@code 127.0.0.1}).
+   * Returns the port the server listens on (on {@code 127.0.0.1}), the same for all its domains.
    *
-   * @return the port
+   * @return the port (also after {@link #close()}, when nothing listens there any more)
    */
   public int port() {
-    return server.httpsPort();
+    return shared.port;
   }
 
   /**
@@ -414,7 +543,8 @@ public final class PolicyHost implements AutoCloseable {
 
   /**
    * Goes back to serving {@link SamplePolicies#enforce(String)} as {@code 200 text/plain} without
-   * extra headers, and forgets the requests received so far.
+   * extra headers, and forgets the requests received so far for this domain (the other domains of
+   * the server keep their answers and requests).
    *
    * @return this host
    */
@@ -425,13 +555,14 @@ public final class PolicyHost implements AutoCloseable {
     announceLength = false;
     extraHeaders.clear();
     clearFaults();
-    server.resetRequests();
+    server.removeServeEventsMatching(RequestPatternBuilder.allRequests()
+        .withHost(equalToIgnoreCase(hostName())).build());
     return update();
   }
 
   /**
-   * Counts the requests for the policy path, any method (for example to check that concurrent
-   * lookups were coalesced into exactly one GET).
+   * Counts the requests for the policy path of this domain, any method (for example to check that
+   * concurrent lookups were coalesced into exactly one GET).
    *
    * @return the number of requests for {@link #PATH} since the start or the last {@link #reset()}
    */
@@ -446,7 +577,8 @@ public final class PolicyHost implements AutoCloseable {
   }
 
   /**
-   * Returns all requests received, oldest first.
+   * Returns the requests received for this domain (whose {@code Host} is {@link #hostName()}), any
+   * path, oldest first.
    *
    * @return the requests since the start or the last {@link #reset()}
    */
@@ -456,6 +588,9 @@ public final class PolicyHost implements AutoCloseable {
     List<RecordedRequest> out = new ArrayList<>(events.size());
     for (ServeEvent e : events) {
       LoggedRequest r = e.getRequest();
+      if (!hostName().equalsIgnoreCase(r.getHost())) {
+        continue;
+      }
       Map<String, List<String>> headers = new LinkedHashMap<>();
       for (HttpHeader h : r.getHeaders().all()) {
         headers.put(h.key().toLowerCase(Locale.ROOT), List.copyOf(h.values()));
@@ -465,10 +600,17 @@ public final class PolicyHost implements AutoCloseable {
     return out;
   }
 
-  /** Stops the server and deletes its key store file. */
+  /**
+   * Stops the server, for all the domains it serves, and deletes its key store file. Closing it
+   * again, or closing the host of another of its domains, does nothing more.
+   */
   @Override
   public void close() {
-    https.close();
+    shared.https.close();
+  }
+
+  private static String normalise(String policyDomain) {
+    return Objects.requireNonNull(policyDomain, "policyDomain").toLowerCase(Locale.ROOT);
   }
 
 
@@ -510,8 +652,14 @@ public final class PolicyHost implements AutoCloseable {
         response.withFixedDelay((int) headerDelay.toMillis());
       }
     }
-    server.resetMappings();
-    server.stubFor(any(urlPathEqualTo(PATH)).willReturn(response));
+    MappingBuilder mapping = any(urlPathEqualTo(PATH)).withHost(equalToIgnoreCase(hostName()))
+        .withId(stubId).willReturn(response);
+    if (stubbed) {
+      server.editStub(mapping);
+    } else {
+      server.stubFor(mapping);
+      stubbed = true;
+    }
     return this;
   }
 }
