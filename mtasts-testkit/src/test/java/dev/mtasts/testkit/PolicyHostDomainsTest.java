@@ -10,7 +10,7 @@ import dev.mtasts.fetch.FetchResult;
 import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
-import dev.mtasts.tlsrpt.ResultType;
+import dev.mtasts.result.ResultType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
