@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mtasts.store.Fixtures.MutableClock;
+import dev.mtasts.testkit.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ class FilePolicyStoreTest extends PolicyStoreContract {
   @TempDir Path dir;
 
   @Override
-  protected PolicyStore newStore(MutableClock clock) {
+  protected PolicyStore newStore(TestClock clock) {
     return FilePolicyStore.builder(dir.resolve("store")).clock(clock).build();
   }
 

@@ -4,13 +4,9 @@ import dev.mtasts.cache.CachedPolicy;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** Policies and a settable clock for the store tests. */
 final class Fixtures {
@@ -36,33 +32,5 @@ final class Fixtures {
 
   static CachedPolicy cached(String domain, int n, Instant fetchedAt) {
     return new CachedPolicy(domain, "id" + n, policy(n), fetchedAt);
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    MutableClock(Instant start) {
-      this.now = new AtomicReference<>(start);
-    }
-
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mtasts.store.Fixtures.MutableClock;
+import dev.mtasts.testkit.TestClock;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -40,7 +40,7 @@ abstract class JdbcPolicyStoreContract extends PolicyStoreContract {
   protected abstract JdbcPolicyStore.Dialect expectedDialect();
 
   @Override
-  protected PolicyStore newStore(MutableClock clock) {
+  protected PolicyStore newStore(TestClock clock) {
     table = "policy_" + TABLES.incrementAndGet();
     return JdbcPolicyStore.builder(dataSource())
         .table(table)

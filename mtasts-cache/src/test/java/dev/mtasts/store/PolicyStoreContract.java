@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mtasts.store.Fixtures.MutableClock;
+import dev.mtasts.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,15 +33,15 @@ import org.junit.jupiter.api.Test;
 
 /** What every {@link PolicyStore} promises; subclasses supply a fresh, empty store. */
 abstract class PolicyStoreContract {
-  protected MutableClock clock;
+  protected TestClock clock;
   protected PolicyStore store;
 
   /** Returns a new, empty store whose leases use {@code clock}. */
-  protected abstract PolicyStore newStore(MutableClock clock) throws Exception;
+  protected abstract PolicyStore newStore(TestClock clock) throws Exception;
 
   @BeforeEach
   void openStore() throws Exception {
-    clock = new MutableClock(T0.plus(Duration.ofDays(1)));
+    clock = new TestClock(T0.plus(Duration.ofDays(1)));
     store = newStore(clock);
   }
 
