@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The {@code _mta-sts} TXT answer parser: the multi-record rule of RFC 8461 section 3.1, then the
- * record grammar, with the decisions of the project's RFC notes, section 8.
+ * record grammar, with the readings of docs/decisions.md (decisions 1, 2, 14 to 17).
  */
 public final class RecordParser {
   private static final String VERSION = "v=STSv1";

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The {@code _smtp._tls} TXT answer parser: the multi-record rule of RFC 8460 section 3, then the
- * record grammar, with the same whitespace decisions as the {@code _mta-sts} parser (RFC notes,
- * section 8, decisions 1 and 2).
+ * record grammar, with the same whitespace decisions as the {@code _mta-sts} parser
+ * (docs/decisions.md, decisions 1, 2 and 28).
  */
 public final class TlsRptRecordParser {
   private static final String VERSION = "v=TLSRPTv1";

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *       result type. When the policy was applied from the cache because a refresh failed, that
  *       failure is added as an overlapping failure detail (RFC 8460 section 4 allows overlaps).
  *   <li>A policy the domain announces but that could not be fetched or was invalid ({@code sts} with
- *       no policy strings, decision 11): a failure with the fetch's result type.
+ *       no policy strings, docs/decisions.md, decision 11): a failure with the fetch's result type.
  *   <li>No policy, a {@code none} policy, or a TXT lookup that failed ({@code no-policy-found}):
  *       success, unless the session itself failed (no STARTTLS, a failed handshake).
  *   <li>Not counted: sessions that deliver a TLS-RPT report ({@link
