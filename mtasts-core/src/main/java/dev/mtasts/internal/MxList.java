@@ -48,10 +48,10 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
     byte[] text = new byte[length];
     int at = 0;
     for (MxPattern p : patterns) {
-      String v = p.value();
-      text[at++] = (byte) v.length();
-      v.getBytes(0, v.length(), text, at);
-      at += v.length();
+      byte[] ascii = p.value().getBytes(StandardCharsets.US_ASCII);
+      text[at++] = (byte) ascii.length;
+      System.arraycopy(ascii, 0, text, at, ascii.length);
+      at += ascii.length;
     }
     return new MxList(text, n);
   }
