@@ -7,7 +7,6 @@ import dev.mtasts.policy.StsRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -71,7 +70,7 @@ public final class RecordParser {
       } else if (name.equals("v")) {
         warn(Kind.DUPLICATE_FIELD, no, column, "a second 'v' field is ignored");
       } else {
-        extension(extensions, name, value, no, column);
+        lexer.extension(extensions, name, value, "id", "v");
       }
     }
     if (lexer.failed()) {
@@ -94,23 +93,6 @@ public final class RecordParser {
     }
     error(Kind.ID, no, column, "the id must be 1 to 32 letters or digits, not " + Text.quote(value));
     return null;
-  }
-
-  /**
-   * {@code sts-extension}: ignored but for the warnings, as unknown fields are (RFC 8461 section
-   * 3.2; docs/decisions.md, decisions 15 and 16).
-   */
-  private void extension(Map<String, String> extensions, String name, String value, int no,
-      int column) {
-    if (name.equalsIgnoreCase("id") || name.equalsIgnoreCase("v")) {
-      warn(Kind.FIELD_NAME_CASE, no, column, "field " + Text.quote(name) + " is not '"
-          + name.toLowerCase(Locale.ROOT)
-          + "' (field names are case-sensitive); it is ignored as an unknown field");
-    }
-    if (extensions.putIfAbsent(name, value) != null) {
-      warn(Kind.DUPLICATE_FIELD, no, column, "a second " + Text.quote(name)
-          + " is ignored; the first applies");
-    }
   }
 
   private void error(Kind kind, int line, int column, String message) {

@@ -3,6 +3,7 @@ package dev.mtasts.internal;
 import dev.mtasts.policy.Problem;
 import dev.mtasts.policy.Problem.Kind;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The lexer of the TXT records that RFC 8461 section 3.1 ({@code _mta-sts}) and RFC 8460 section 3
@@ -189,6 +190,29 @@ final class TagValueLexer {
     }
     pos = end;
     return r.substring(valueStart, end);
+  }
+
+  /**
+   * An extension (an unknown field): ignored, as RFC 8461 section 3.2 and RFC 8460 section 3 ask,
+   * but kept in order, the first of each name only, with a warning for a repeat (decision 15) and
+   * for a known field's name in another case (decision 16).
+   *
+   * @param extensions the record's extensions so far
+   * @param name the field's name
+   * @param value its value
+   * @param known the names of the fields the grammar knows, e.g. {@code v} and {@code id}
+   */
+  void extension(Map<String, String> extensions, String name, String value, String... known) {
+    for (String field : known) {
+      if (name.equalsIgnoreCase(field)) {
+        warn(Kind.FIELD_NAME_CASE, fieldColumn(), "field " + Text.quote(name) + " is not '" + field
+            + "' (field names are case-sensitive); it is ignored as an unknown field");
+      }
+    }
+    if (extensions.putIfAbsent(name, value) != null) {
+      warn(Kind.DUPLICATE_FIELD, fieldColumn(), "a second " + Text.quote(name)
+          + " is ignored; the first applies");
+    }
   }
 
   /** The column (1-based) where the field at hand starts. */

@@ -82,7 +82,7 @@ public final class TlsRptRecordParser {
       if (name.equals("v")) {
         warn(Kind.DUPLICATE_FIELD, no, column, "a second 'v' field is ignored");
       } else {
-        extension(extensions, name, value, no, column);
+        lexer.extension(extensions, name, value, "rua", "v");
       }
     }
     if (lexer.failed()) {
@@ -102,20 +102,6 @@ public final class TlsRptRecordParser {
       return null;
     }
     return new TlsRptRecord(rua, extensions);
-  }
-
-  /** {@code tlsrpt-extension}: ignored but for the warnings, as unknown fields are. */
-  private void extension(Map<String, String> extensions, String name, String value, int no,
-      int column) {
-    if (name.equalsIgnoreCase("rua") || name.equalsIgnoreCase("v")) {
-      warn(Kind.FIELD_NAME_CASE, no, column, "field " + Text.quote(name) + " is not '"
-          + name.toLowerCase(Locale.ROOT)
-          + "' (field names are case-sensitive); it is ignored as an unknown field");
-    }
-    if (extensions.putIfAbsent(name, value) != null) {
-      warn(Kind.DUPLICATE_FIELD, no, column, "a second " + Text.quote(name)
-          + " is ignored; the first applies");
-    }
   }
 
   /** Splits the rua value at commas (with optional whitespace around) and keeps the usable URIs. */
