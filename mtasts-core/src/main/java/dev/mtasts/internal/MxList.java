@@ -106,10 +106,11 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
     if (host == null) {
       return false;
     }
+    int hostLength = MxRule.nameLength(host);
     for (int at = 0; at < text.length(); ) {
       int length = text.charAt(at);
       int start = at + 1;
-      if (MxRule.matches(text, start, length, host)) {
+      if (MxRule.matches(text, start, length, host, hostLength)) {
         return true;
       }
       at = start + length;

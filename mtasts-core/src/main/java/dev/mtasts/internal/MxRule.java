@@ -24,7 +24,17 @@ public final class MxRule {
    */
   public static boolean matches(String pattern, String mxHost) {
     String host = HostNames.matchable(mxHost);
-    return host != null && matches(pattern, 0, pattern.length(), host);
+    return host != null && matches(pattern, 0, pattern.length(), host, nameLength(host));
+  }
+
+  /**
+   * The length of a host name without its trailing root dot, which is not part of the name.
+   *
+   * @param host a host name from {@link HostNames#matchable(String)}
+   * @return its length without a trailing dot
+   */
+  static int nameLength(String host) {
+    return host.endsWith(".") ? host.length() - 1 : host.length();
   }
 
   /**
@@ -36,10 +46,10 @@ public final class MxRule {
    * @param length its length
    * @param host a valid ASCII host name, any case, perhaps with a trailing root dot ({@link
    *     HostNames#matchable(String)})
+   * @param hostLength its length without that dot ({@link #nameLength(String)})
    * @return {@code true} when the host matches the pattern
    */
-  static boolean matches(String text, int start, int length, String host) {
-    int hostLength = host.endsWith(".") ? host.length() - 1 : host.length();
+  static boolean matches(String text, int start, int length, String host, int hostLength) {
     if (text.charAt(start) != '*') {
       // "mail.example.com" matches that name only.
       return equalIgnoringCase(host, 0, hostLength, text, start, length);
