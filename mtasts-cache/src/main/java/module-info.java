@@ -5,7 +5,7 @@
  * change in any release.
  */
 module dev.mtasts.cache {
-  requires static transitive org.jspecify; // @Nullable appears in the API (StoreProblem, PolicyStoreException)
+  requires static transitive org.jspecify; // @NullMarked and @Nullable are part of the API
   requires transitive dev.mtasts.core;
   requires transitive java.sql;
   requires com.github.benmanes.caffeine;
