@@ -6,7 +6,7 @@
  * change in any release.
  */
 module dev.mtasts.store {
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // @NullMarked and @Nullable are part of the API
   requires transitive dev.mtasts.core;
   requires transitive java.sql;
   requires org.slf4j;

@@ -6,7 +6,7 @@
  * release.
  */
 module dev.mtasts.core {
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // @NullMarked and @Nullable are part of the API
   requires transitive java.net.http;
   requires org.dnsjava;
   requires com.github.benmanes.caffeine;

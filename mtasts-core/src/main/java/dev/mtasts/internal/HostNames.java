@@ -2,6 +2,7 @@ package dev.mtasts.internal;
 
 import java.net.IDN;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Host name syntax (RFC 5321 section 4.1.2 {@code Domain}, RFC 1035 lengths) and normalisation.
@@ -91,6 +92,20 @@ public final class HostNames {
   }
 
   /**
+   * Prepares an MX host for matching without copying it when it need not be: the name itself when
+   * it is a valid ASCII host name (any case, perhaps with one trailing root dot), its lower-case
+   * A-label form when it holds U-labels, or {@code null} when it is not a valid host name
+   * (docs/decisions.md, decision 19).
+   *
+   * @param name a host name as given by a caller or by DNS
+   * @return the name to match, or {@code null} when nothing may match it
+   */
+  public static @Nullable String matchable(String name) {
+    int len = asciiLength(name);
+    return len >= 0 ? name : len == NON_ASCII ? normalize(name) : null;
+  }
+
+  /**
    * Normalises a host name: one trailing dot removed, U-labels converted to A-labels, lower case.
    *
    * @param name a host name as given by a caller or by DNS
@@ -153,29 +168,5 @@ public final class HostNames {
       }
     }
     return len == s.length() ? s : s.substring(0, len);
-  }
-
-  /**
-   * Compares a region of a host name with a region of a lower-case ASCII string, ignoring ASCII case.
-   *
-   * @param host the host name (any case)
-   * @param hostOffset where the region starts in {@code host}
-   * @param lower the lower-case string to compare with
-   * @param lowerOffset where the region starts in {@code lower}
-   * @param len the length of the regions; both must lie within their strings
-   * @return {@code true} when the regions are equal ignoring ASCII case
-   */
-  public static boolean regionEqualsLower(
-      String host, int hostOffset, String lower, int lowerOffset, int len) {
-    for (int i = 0; i < len; i++) {
-      int c = host.charAt(hostOffset + i);
-      if (c >= 'A' && c <= 'Z') {
-        c += 'a' - 'A';
-      }
-      if (c != lower.charAt(lowerOffset + i)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

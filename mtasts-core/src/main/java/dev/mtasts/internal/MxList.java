@@ -8,20 +8,22 @@ import java.util.Objects;
 import java.util.RandomAccess;
 
 /**
- * The {@code mx} patterns of a policy, packed: one byte array holding each pattern (lower-case
- * ASCII, at most 255 characters: {@code *.} and a 253-character name) after a byte with its
- * length. A cache holds one policy per domain, so
- * this keeps a 3-pattern policy to one array instead of a list, three patterns and three strings.
- * Immutable; {@link #get(int)} builds the {@link MxPattern} on demand, and {@link
- * #anyMatches(String, int)} matches without building any.
+ * The {@code mx} patterns of a policy, packed into one string: each pattern (lower-case ASCII, at
+ * most 255 characters: {@code *.} and a 253-character name) after a character holding its length.
+ *
+ * <p>Why packed: a sender's cache holds one policy per domain, often hundreds of thousands, and one
+ * Latin-1 string per policy costs far less than a list of pattern objects and their strings (see
+ * {@code PolicyHeapBenchmark}). Matching goes through the one rule, {@link MxRule}, pattern by
+ * pattern, without building any {@link MxPattern}; {@link #get(int)} builds one on demand.
+ * Immutable.
  */
 public final class MxList extends AbstractList<MxPattern> implements RandomAccess {
-  private static final MxList EMPTY = new MxList(new byte[0], 0);
+  private static final MxList EMPTY = new MxList("", 0);
 
-  private final byte[] text;
+  private final String text;
   private final int size;
 
-  private MxList(byte[] text, int size) {
+  private MxList(String text, int size) {
     this.text = text;
     this.size = size;
   }
@@ -37,23 +39,15 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
     if (patterns instanceof MxList packed) {
       return packed;
     }
-    int n = patterns.size();
-    if (n == 0) {
+    if (patterns.isEmpty()) {
       return EMPTY;
     }
-    int length = n;
+    StringBuilder text = new StringBuilder(32 * patterns.size());
     for (MxPattern p : patterns) {
-      length += Objects.requireNonNull(p, "mx pattern").value().length();
+      String value = Objects.requireNonNull(p, "mx pattern").value();
+      text.append((char) value.length()).append(value);
     }
-    byte[] text = new byte[length];
-    int at = 0;
-    for (MxPattern p : patterns) {
-      String v = p.value();
-      text[at++] = (byte) v.length();
-      v.getBytes(0, v.length(), text, at);
-      at += v.length();
-    }
-    return new MxList(text, n);
+    return new MxList(text.toString(), patterns.size());
   }
 
   /**
@@ -83,7 +77,7 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
         text[at++] = c >= 'A' && c <= 'Z' ? (byte) (c + ('a' - 'A')) : c;
       }
     }
-    return new MxList(text, count);
+    return new MxList(new String(text, StandardCharsets.ISO_8859_1), count);
   }
 
   @Override
@@ -91,9 +85,9 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
     Objects.checkIndex(index, size);
     int at = 0;
     for (int k = 0; k < index; k++) {
-      at += 1 + (text[at] & 0xff);
+      at += 1 + text.charAt(at);
     }
-    return new MxPattern(new String(text, at + 1, text[at] & 0xff, StandardCharsets.US_ASCII));
+    return new MxPattern(text.substring(at + 1, at + 1 + text.charAt(at)));
   }
 
   @Override
@@ -102,43 +96,25 @@ public final class MxList extends AbstractList<MxPattern> implements RandomAcces
   }
 
   /**
-   * Tells whether any pattern matches a host already known to be a valid ASCII host name (RFC 8461
-   * section 4.1: case-insensitive, a wildcard for exactly one left-most label).
+   * Tells whether any pattern matches an MX host (RFC 8461 section 4.1, by {@link MxRule}).
    *
-   * @param host the host name, any case
-   * @param len its length without a trailing dot
-   * @return {@code true} when a pattern matches
+   * @param mxHost the host name from the MX record, any case, with or without a trailing dot
+   * @return {@code true} when a pattern matches; never for a host that is not a valid host name
    */
-  public boolean anyMatches(String host, int len) {
-    byte[] t = text;
-    int dot = host.indexOf('.');
-    for (int at = 0; at < t.length; ) {
-      int plen = t[at] & 0xff;
+  public boolean anyMatches(String mxHost) {
+    String host = HostNames.matchable(mxHost);
+    if (host == null) {
+      return false;
+    }
+    int hostLength = MxRule.nameLength(host);
+    for (int at = 0; at < text.length(); ) {
+      int length = text.charAt(at);
       int start = at + 1;
-      at = start + plen;
-      if (t[start] != '*') {
-        if (len == plen && regionEquals(host, 0, start, len)) {
-          return true;
-        }
-      } else if (dot > 0 && dot < len && len - dot == plen - 1
-          && regionEquals(host, dot, start + 1, plen - 1)) {
+      if (MxRule.matches(text, start, length, host, hostLength)) {
         return true;
       }
+      at = start + length;
     }
     return false;
-  }
-
-  private boolean regionEquals(String host, int hostOffset, int textOffset, int len) {
-    byte[] t = text;
-    for (int i = 0; i < len; i++) {
-      int c = host.charAt(hostOffset + i);
-      if (c >= 'A' && c <= 'Z') {
-        c += 'a' - 'A';
-      }
-      if (c != t[textOffset + i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

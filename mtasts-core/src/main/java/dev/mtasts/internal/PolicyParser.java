@@ -15,8 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The policy body parser (RFC 8461 section 3.2 grammar, with the decisions of the project's RFC
- * notes, section 8). It works on bytes, one line at a time, and allocates little on the valid path.
+ * The policy body parser (RFC 8461 section 3.2 grammar, with the readings of
+ * docs/decisions.md, decisions 2 to 5 and 14 to 18). It works on bytes, one line at a time, and allocates little on the valid path.
  */
 public final class PolicyParser {
   private static final byte[] VERSION = ascii("version");

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The {@code _mta-sts} TXT answer parser: the multi-record rule of RFC 8461 section 3.1, then the
- * record grammar, with the decisions of the project's RFC notes, section 8.
+ * record grammar, with the readings of docs/decisions.md (decisions 1, 2, 14 to 17).
  */
 public final class RecordParser {
   private static final String VERSION = "v=STSv1";
@@ -42,112 +42,39 @@ public final class RecordParser {
     return new ParseResult.Valid<>(record, warnings);
   }
 
+  /** {@code sts-text-record}: the version, then the fields; {@code id} is required. */
   private StsRecord one(String r, int no) {
-    int n = r.length();
-    if (n > StsRecord.MAX_RECORD_LENGTH) {
-      error(Kind.TOO_LARGE, no, 0, "the record is " + n + " characters long; at most "
-          + StsRecord.MAX_RECORD_LENGTH + " are accepted");
-      return null;
-    }
-    for (int i = 0; i < n; i++) {
-      char c = r.charAt(i);
-      if (c >= 0x80) {
-        error(Kind.ENCODING, no, i + 1, Text.describe(c) + " is not allowed: TXT records are US-ASCII");
-        return null;
-      }
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        error(Kind.CONTROL_CHARACTER, no, i + 1, Text.describe(c) + " is not allowed in a record");
-        return null;
-      }
-    }
-    if (!r.startsWith(VERSION)
-        || (n > VERSION.length() && !isWsp(r.charAt(VERSION.length()))
-            && r.charAt(VERSION.length()) != ';')) {
-      String found = r.startsWith("v=") ? ", not " + Text.quote(token(r, 0)) : "";
-      error(Kind.VERSION, no, 1, "the record must begin with 'v=STSv1'" + found);
+    TagValueLexer lexer = TagValueLexer.open(r, no, VERSION, StsRecord.MAX_RECORD_LENGTH, "",
+        errors, warnings);
+    if (lexer == null) {
       return null;
     }
     String id = null;
     boolean idSeen = false;
     Map<String, String> extensions = new LinkedHashMap<>();
-    int pos = VERSION.length();
-    while (true) {
-      int ws = pos;
-      while (pos < n && isWsp(r.charAt(pos))) {
-        pos++;
-      }
-      if (pos == n) {
-        if (pos > ws) {
-          warn(Kind.TRAILING_WHITESPACE, no, ws + 1,
-              "trailing whitespace ignored; the grammar allows it only after a final ';'");
-        }
-        break;
-      }
-      if (r.charAt(pos) != ';') {
-        error(Kind.SYNTAX, no, pos + 1, "expected ';' between fields, found "
-            + Text.describe(r.charAt(pos)));
+    while (lexer.nextField(" (erratum 6285)")) {
+      String name = lexer.name();
+      String value = name == null ? null : lexer.value(name);
+      if (value == null) {
         return null;
       }
-      if (pos > ws && ws == VERSION.length()) {
-        warn(Kind.WHITESPACE, no, ws + 1, "whitespace before ';': valid alone, but when the answer"
-            + " holds several records only those that begin with 'v=STSv1;' count (erratum 6285);"
-            + " write 'v=STSv1;'");
-      }
-      pos++;
-      while (pos < n && isWsp(r.charAt(pos))) {
-        pos++;
-      }
-      if (pos == n) {
-        break;
-      }
-      if (r.charAt(pos) == ';') {
-        error(Kind.SYNTAX, no, pos + 1, "empty field (two ';' in a row)");
-        return null;
-      }
-      int start = pos;
-      String field = token(r, pos);
-      pos += field.length();
-      int eq = field.indexOf('=');
-      if (eq < 0) {
-        error(Kind.SYNTAX, no, start + 1, "field " + Text.quote(field) + " is not 'name=value'");
-        return null;
-      }
-      String name = field.substring(0, eq);
-      String value = field.substring(eq + 1);
-      if (!RecordSyntax.validName(name)) {
-        error(Kind.FIELD_NAME, no, start + 1, "invalid field name " + Text.quote(name)
-            + "; names are 1 to 32 letters, digits, '_', '-' or '.', starting with a letter or digit");
-        return null;
-      }
-      if (!RecordSyntax.validValue(value)) {
-        error(Kind.SYNTAX, no, start + eq + 2, "the value of " + Text.quote(name)
-            + (value.isEmpty() ? " is empty" : " holds '=', which values may not contain"));
-        return null;
-      }
+      int column = lexer.fieldColumn();
       if (name.equals("id")) {
+        // Only the first id counts, even an invalid one (docs/decisions.md, decision 15).
         if (idSeen) {
-          warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second 'id' is ignored; the first applies");
-        } else if (RecordSyntax.validId(value)) {
-          idSeen = true;
-          id = value;
+          warn(Kind.DUPLICATE_FIELD, no, column, "a second 'id' is ignored; the first applies");
         } else {
           idSeen = true;
-          error(Kind.ID, no, start + eq + 2, "the id must be 1 to 32 letters or digits, not "
-              + Text.quote(value));
+          id = id(value, no, lexer.valueStart() + 1);
         }
       } else if (name.equals("v")) {
-        warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second 'v' field is ignored");
+        warn(Kind.DUPLICATE_FIELD, no, column, "a second 'v' field is ignored");
       } else {
-        if (name.equalsIgnoreCase("id") || name.equalsIgnoreCase("v")) {
-          warn(Kind.FIELD_NAME_CASE, no, start + 1, "field " + Text.quote(name) + " is not '"
-              + name.toLowerCase(java.util.Locale.ROOT)
-              + "' (field names are case-sensitive); it is ignored as an unknown field");
-        }
-        if (extensions.putIfAbsent(name, value) != null) {
-          warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second " + Text.quote(name)
-              + " is ignored; the first applies");
-        }
+        lexer.extension(extensions, name, value, "id", "v");
       }
+    }
+    if (lexer.failed()) {
+      return null;
     }
     if (!idSeen) {
       error(Kind.MISSING_FIELD, no, 0,
@@ -159,16 +86,13 @@ public final class RecordParser {
     return new StsRecord(id, extensions);
   }
 
-  private static String token(String r, int from) {
-    int end = from;
-    while (end < r.length() && r.charAt(end) != ';' && !isWsp(r.charAt(end))) {
-      end++;
+  /** {@code sts-id}: 1 to 32 letters and digits; {@code null} (with an error) when it is not. */
+  private String id(String value, int no, int column) {
+    if (RecordSyntax.validId(value)) {
+      return value;
     }
-    return r.substring(from, end);
-  }
-
-  private static boolean isWsp(char c) {
-    return c == ' ' || c == '\t';
+    error(Kind.ID, no, column, "the id must be 1 to 32 letters or digits, not " + Text.quote(value));
+    return null;
   }
 
   private void error(Kind kind, int line, int column, String message) {

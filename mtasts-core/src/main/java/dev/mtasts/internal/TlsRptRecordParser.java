@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The {@code _smtp._tls} TXT answer parser: the multi-record rule of RFC 8460 section 3, then the
- * record grammar, with the same whitespace decisions as the {@code _mta-sts} parser (RFC notes,
- * section 8, decisions 1 and 2).
+ * record grammar, with the same whitespace decisions as the {@code _mta-sts} parser
+ * (docs/decisions.md, decisions 1, 2 and 28).
  */
 public final class TlsRptRecordParser {
   private static final String VERSION = "v=TLSRPTv1";
@@ -46,133 +46,47 @@ public final class TlsRptRecordParser {
     return new ParseResult.Valid<>(record, warnings);
   }
 
+  /** {@code tlsrpt-record}: the version, then the fields; {@code rua} is required. */
   private TlsRptRecord one(String r, int no) {
-    int n = r.length();
-    if (n > TlsRptRecord.MAX_RECORD_LENGTH) {
-      errors.add(new Problem(Kind.TOO_LARGE, no, 0, "the record is " + n
-          + " characters long; at most " + TlsRptRecord.MAX_RECORD_LENGTH + " are accepted"));
-      return null;
-    }
-    for (int i = 0; i < n; i++) {
-      char c = r.charAt(i);
-      if (c >= 0x80) {
-        errors.add(new Problem(Kind.ENCODING, no, i + 1, Text.describe(c)
-            + " is not allowed: TXT records are US-ASCII (percent-encode it in a URI)"));
-        return null;
-      }
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        errors.add(new Problem(Kind.CONTROL_CHARACTER, no, i + 1, Text.describe(c)
-            + " is not allowed in a record"));
-        return null;
-      }
-    }
-    if (!r.startsWith(VERSION)
-        || (n > VERSION.length() && !isWsp(r.charAt(VERSION.length()))
-            && r.charAt(VERSION.length()) != ';')) {
-      String found = r.startsWith("v=") ? ", not " + Text.quote(token(r, 0)) : "";
-      errors.add(new Problem(Kind.VERSION, no, 1, "the record must begin with 'v=TLSRPTv1'" + found));
+    TagValueLexer lexer = TagValueLexer.open(r, no, VERSION, TlsRptRecord.MAX_RECORD_LENGTH,
+        " (percent-encode it in a URI)", errors, warnings);
+    if (lexer == null) {
       return null;
     }
     List<URI> rua = null;
     Map<String, String> extensions = new LinkedHashMap<>();
-    int pos = VERSION.length();
-    while (true) {
-      int ws = pos;
-      while (pos < n && isWsp(r.charAt(pos))) {
-        pos++;
-      }
-      if (pos == n) {
-        if (pos > ws) {
-          warn(Kind.TRAILING_WHITESPACE, no, ws + 1,
-              "trailing whitespace ignored; the grammar allows it only after a final ';'");
-        }
-        break;
-      }
-      if (r.charAt(pos) != ';') {
-        errors.add(new Problem(Kind.SYNTAX, no, pos + 1, "expected ';' between fields, found "
-            + Text.describe(r.charAt(pos))));
+    while (lexer.nextField("")) {
+      String name = lexer.name();
+      if (name == null) {
         return null;
       }
-      if (pos > ws && ws == VERSION.length()) {
-        warn(Kind.WHITESPACE, no, ws + 1, "whitespace before ';': valid alone, but when the answer"
-            + " holds several records only those that begin with 'v=TLSRPTv1;' count;"
-            + " write 'v=TLSRPTv1;'");
-      }
-      pos++;
-      while (pos < n && isWsp(r.charAt(pos))) {
-        pos++;
-      }
-      if (pos == n) {
-        break;
-      }
-      if (r.charAt(pos) == ';') {
-        errors.add(new Problem(Kind.SYNTAX, no, pos + 1, "empty field (two ';' in a row)"));
-        return null;
-      }
-      int start = pos;
-      int eq = pos;
-      while (eq < n && r.charAt(eq) != '=' && r.charAt(eq) != ';' && !isWsp(r.charAt(eq))) {
-        eq++;
-      }
-      String name = r.substring(start, eq);
-      if (eq == n || r.charAt(eq) != '=') {
-        errors.add(new Problem(Kind.SYNTAX, no, start + 1, "field " + Text.quote(name)
-            + " is not 'name=value'"));
-        return null;
-      }
-      if (!RecordSyntax.validName(name)) {
-        errors.add(new Problem(Kind.FIELD_NAME, no, start + 1, "invalid field name "
-            + Text.quote(name) + "; names are 1 to 32 letters, digits, '_', '-' or '.', starting"
-            + " with a letter or digit"));
-        return null;
-      }
-      int valueStart = eq + 1;
+      int column = lexer.fieldColumn();
       if (name.equals("rua")) {
-        int end = valueStart;
-        while (end < n && r.charAt(end) != ';') {
-          end++;
-        }
-        int valueEnd = end;
-        while (valueEnd > valueStart && isWsp(r.charAt(valueEnd - 1))) {
-          valueEnd--;
-        }
-        pos = valueEnd;
-        if (valueEnd == valueStart) {
-          errors.add(new Problem(Kind.SYNTAX, no, valueStart + 1,
-              "the value of 'rua' is empty; give at least one mailto: or https: URI"));
+        // tlsrpt-rua: URIs separated by commas, with whitespace allowed around them.
+        if (lexer.valueToDelimiter().isEmpty()) {
+          lexer.fail(Kind.SYNTAX, lexer.valueStart() + 1,
+              "the value of 'rua' is empty; give at least one mailto: or https: URI");
           return null;
         }
         if (rua != null) {
-          warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second 'rua' is ignored; the first applies");
+          warn(Kind.DUPLICATE_FIELD, no, column, "a second 'rua' is ignored; the first applies");
         } else {
-          rua = uris(r, valueStart, valueEnd, no);
+          rua = uris(r, lexer.valueStart(), lexer.position(), no);
         }
         continue;
       }
-      int end = valueStart;
-      while (end < n && r.charAt(end) != ';' && !isWsp(r.charAt(end))) {
-        end++;
-      }
-      String value = r.substring(valueStart, end);
-      pos = end;
-      if (!RecordSyntax.validValue(value)) {
-        errors.add(new Problem(Kind.SYNTAX, no, valueStart + 1, "the value of " + Text.quote(name)
-            + (value.isEmpty() ? " is empty" : " holds '=', which values may not contain")));
+      String value = lexer.value(name);
+      if (value == null) {
         return null;
       }
       if (name.equals("v")) {
-        warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second 'v' field is ignored");
-        continue;
+        warn(Kind.DUPLICATE_FIELD, no, column, "a second 'v' field is ignored");
+      } else {
+        lexer.extension(extensions, name, value, "rua", "v");
       }
-      if (name.equalsIgnoreCase("rua") || name.equalsIgnoreCase("v")) {
-        warn(Kind.FIELD_NAME_CASE, no, start + 1, "field " + Text.quote(name) + " is not '"
-            + name.toLowerCase(Locale.ROOT)
-            + "' (field names are case-sensitive); it is ignored as an unknown field");
-      }
-      if (extensions.putIfAbsent(name, value) != null) {
-        warn(Kind.DUPLICATE_FIELD, no, start + 1, "a second " + Text.quote(name)
-            + " is ignored; the first applies");
-      }
+    }
+    if (lexer.failed()) {
+      return null;
     }
     if (rua == null) {
       errors.add(new Problem(Kind.MISSING_FIELD, no, 0, "the required field 'rua' is missing; add"
@@ -199,10 +113,10 @@ public final class TlsRptRecordParser {
       int end = comma < 0 || comma > to ? to : comma;
       int s = pos;
       int e = end;
-      while (s < e && isWsp(r.charAt(s))) {
+      while (s < e && TagValueLexer.isWsp(r.charAt(s))) {
         s++;
       }
-      while (e > s && isWsp(r.charAt(e - 1))) {
+      while (e > s && TagValueLexer.isWsp(r.charAt(e - 1))) {
         e--;
       }
       String text = r.substring(s, e);
@@ -225,7 +139,7 @@ public final class TlsRptRecordParser {
       return null;
     }
     for (int i = 0; i < text.length(); i++) {
-      if (isWsp(text.charAt(i))) {
+      if (TagValueLexer.isWsp(text.charAt(i))) {
         warn(Kind.RUA, no, column, "the rua URI " + Text.quote(text) + " holds whitespace and is"
             + " ignored; separate URIs with ','");
         return null;
@@ -270,18 +184,6 @@ public final class TlsRptRecordParser {
       return null;
     }
     return uri;
-  }
-
-  private static String token(String r, int from) {
-    int end = from;
-    while (end < r.length() && r.charAt(end) != ';' && !isWsp(r.charAt(end))) {
-      end++;
-    }
-    return r.substring(from, end);
-  }
-
-  private static boolean isWsp(char c) {
-    return c == ' ' || c == '\t';
   }
 
   private void warn(Kind kind, int line, int column, String message) {

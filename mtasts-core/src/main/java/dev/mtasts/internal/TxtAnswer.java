@@ -43,7 +43,7 @@ final class TxtAnswer {
         found.add(i);
       } else {
         String why = r.startsWith(version) && r.length() > version.length()
-                && isWsp(r.charAt(version.length()))
+                && TagValueLexer.isWsp(r.charAt(version.length()))
             ? "; with several records the literal prefix counts, so whitespace before ';' discards it"
                 + whitespaceNote
             : "";
@@ -66,9 +66,5 @@ final class TxtAnswer {
       return -1;
     }
     return found.get(0);
-  }
-
-  static boolean isWsp(char c) {
-    return c == ' ' || c == '\t';
   }
 }

@@ -1,6 +1,6 @@
 package dev.mtasts.policy;
 
-import dev.mtasts.internal.HostNames;
+import dev.mtasts.internal.MxRule;
 import dev.mtasts.internal.MxSyntax;
 import java.util.Locale;
 import java.util.Objects;
@@ -66,29 +66,7 @@ public record MxPattern(String value) {
    * @return {@code true} when the host matches
    */
   public boolean matches(String mxHost) {
-    int len = HostNames.asciiLength(mxHost);
-    if (len >= 0) {
-      return matchesValid(mxHost, len);
-    }
-    if (len == HostNames.NON_ASCII) {
-      String ascii = HostNames.normalize(mxHost);
-      return ascii != null && matchesValid(ascii, ascii.length());
-    }
-    return false;
-  }
-
-  /** Matches a host already known to be a valid ASCII name of {@code len} characters. */
-  boolean matchesValid(String host, int len) {
-    String v = value;
-    if (v.charAt(0) != '*') {
-      return len == v.length() && HostNames.regionEqualsLower(host, 0, v, 0, len);
-    }
-    int suffix = v.length() - 1;
-    int dot = host.indexOf('.');
-    return dot > 0
-        && dot < len
-        && len - dot == suffix
-        && HostNames.regionEqualsLower(host, dot, v, 1, suffix);
+    return MxRule.matches(value, mxHost);
   }
 
   @Override

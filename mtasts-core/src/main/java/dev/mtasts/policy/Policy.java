@@ -1,6 +1,5 @@
 package dev.mtasts.policy;
 
-import dev.mtasts.internal.HostNames;
 import dev.mtasts.internal.MxList;
 import dev.mtasts.internal.PolicyParser;
 import java.nio.charset.StandardCharsets;
@@ -109,15 +108,7 @@ public record Policy(String version, Mode mode, Duration maxAge, List<MxPattern>
    * @return {@code true} when a pattern matches
    */
   public boolean permits(String mxHost) {
-    int len = HostNames.asciiLength(mxHost);
-    String host = mxHost;
-    if (len < 0) {
-      if (len == HostNames.INVALID || (host = HostNames.normalize(mxHost)) == null) {
-        return false;
-      }
-      len = host.length();
-    }
-    return ((MxList) mx).anyMatches(host, len);
+    return ((MxList) mx).anyMatches(mxHost);
   }
 
   /**

@@ -51,7 +51,7 @@ public record AppliedPolicy(PolicyType policyType, List<String> policyString, St
 
   /**
    * An MTA-STS policy that the domain announces but that could not be fetched or was invalid
-   * (decision 11): type {@code sts} with no policy strings and no MX patterns.
+   * (docs/decisions.md, decision 11): type {@code sts} with no policy strings and no MX patterns.
    *
    * @param domain the policy domain
    * @return the applied policy

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /** The {@code policy-type} of an applied policy in a TLS-RPT report (RFC 8460 section 4.4). */
 public enum PolicyType {
-  /** An MTA-STS policy, also one that could not be fetched or was invalid (decision 11). */
+  /** An MTA-STS policy, also one that could not be fetched or was invalid (docs/decisions.md, decision 11). */
   STS("sts"),
   /** A DANE TLSA policy. */
   TLSA("tlsa"),

@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
  *       result type. When the policy was applied from the cache because a refresh failed, that
  *       failure is added as an overlapping failure detail (RFC 8460 section 4 allows overlaps).
  *   <li>A policy the domain announces but that could not be fetched ({@code sts} with no policy
- *       strings, decision 11): a failure with the fetch's result type.
+ *       strings, docs/decisions.md, decision 11): a failure with the fetch's result type.
  *   <li>A policy that was fetched but is invalid ({@code sts} with the policy's lines as received,
- *       at most 32 of at most 256 characters, decision 11): a failure {@code sts-policy-invalid}
+ *       at most 32 of at most 256 characters, docs/decisions.md, decision 11): a failure {@code sts-policy-invalid}
  *       whose {@code failure-reason-code} is the parser's first error.
  *   <li>No policy, a {@code none} policy, or a TXT lookup that failed ({@code no-policy-found}):
  *       success, unless the session itself failed (no STARTTLS, a failed handshake).

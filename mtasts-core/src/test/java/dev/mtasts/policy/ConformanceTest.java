@@ -40,7 +40,7 @@ class ConformanceTest {
   private static final int MIN_CASES = 100;
   private static final Set<String> NOT_CASES = Set.of("README.md", ".gitattributes");
   private static final Pattern NAME = Pattern.compile(
-      "(?:8461-\\d+(?:\\.\\d+)*|6125-\\d+(?:\\.\\d+)*|decision-8\\.\\d+)-[a-z0-9]+(?:-[a-z0-9]+)*"
+      "(?:8461-\\d+(?:\\.\\d+)*|6125-\\d+(?:\\.\\d+)*|decision-\\d+)-[a-z0-9]+(?:-[a-z0-9]+)*"
           + "\\.(?:policy|record|mx)");
   private static final byte[] SEPARATOR = "---\n".getBytes(StandardCharsets.US_ASCII);
 

@@ -13,6 +13,9 @@
  *
  * <p>Everything here listens on {@code 127.0.0.1} only. See {@link dev.mtasts.testkit.PolicyHost} for
  * mapping {@code mta-sts.<domain>} to loopback with {@code -Djdk.net.hosts.file}.
+ *
+ * <p>The kit brings Bouncy Castle and WireMock with it, so depend on it in test scope only. On the
+ * module path it is the automatic module {@code dev.mtasts.testkit}.
  */
 @NullMarked
 package dev.mtasts.testkit;
