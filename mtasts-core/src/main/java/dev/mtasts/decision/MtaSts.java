@@ -252,37 +252,22 @@ public final class MtaSts implements AutoCloseable {
 
 
   /**
-   * What a {@link Reporting} component shares with the facade: one DNS client, one notion of trust,
-   * one clock.
-   *
-   * @param dns the facade's DNS client
-   * @param tls a TLS context trusting what the facade trusts (for HTTPS report delivery)
-   * @param clock the facade's clock
-   */
-  public record Context(DnsClient dns, SSLContext tls, Clock clock) {
-    /** Creates the context. */
-    public Context {
-      Objects.requireNonNull(dns, "dns");
-      Objects.requireNonNull(tls, "tls");
-      Objects.requireNonNull(clock, "clock");
-    }
-  }
-
-  /**
    * Reporting that starts and stops with the facade, such as TLS-RPT ({@code
    * dev.mtasts.tlsrpt.TlsRptReporter.Builder} is one).
    */
   @FunctionalInterface
   public interface Reporting {
     /**
-     * Starts reporting.
+     * Starts reporting with what the facade shares: one DNS client, one notion of trust, one clock.
      *
-     * @param context what the facade shares
+     * @param dns the facade's DNS client
+     * @param tls a TLS context trusting what the facade trusts (for HTTPS report delivery)
+     * @param clock the facade's clock
      * @return the listener that hears every verdict; when it is also {@link AutoCloseable}, the
      *     facade closes it on {@link MtaSts#close()}
      * @throws IOException when the reporting's own storage cannot be opened
      */
-    VerdictListener start(Context context) throws IOException;
+    VerdictListener start(DnsClient dns, SSLContext tls, Clock clock) throws IOException;
   }
 
   /** Builds an {@link MtaSts}; every setting has a safe default. */
@@ -532,11 +517,11 @@ public final class MtaSts implements AutoCloseable {
           s = resolver.asPolicySource();
         }
         List<VerdictListener> all = new ArrayList<>(listeners);
-        Context context = new Context(d, tlsContext(trust), clock);
+        SSLContext tls = tlsContext(trust);
         for (Reporting r : reporting) {
           VerdictListener l;
           try {
-            l = r.start(context);
+            l = r.start(d, tls, clock);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot start reporting: " + e.getMessage(), e);
           }

@@ -96,7 +96,7 @@ final class TagValueLexer {
 
   /**
    * {@code field-delim}: moves past the delimiter to the next field. Whitespace before the first
-   * ';' gets a warning (decision 1), trailing whitespace without a final ';' too (decision 2).
+   * ';' gets a warning (docs/decisions.md, decision 1), trailing whitespace without a final ';' too (docs/decisions.md, decision 2).
    *
    * @param whitespaceNote added to the warning about whitespace before the first ';'
    * @return {@code true} when a field starts here; {@code false} at the end of the record or after an
@@ -194,8 +194,8 @@ final class TagValueLexer {
 
   /**
    * An extension (an unknown field): ignored, as RFC 8461 section 3.2 and RFC 8460 section 3 ask,
-   * but kept in order, the first of each name only, with a warning for a repeat (decision 15) and
-   * for a known field's name in another case (decision 16).
+   * but kept in order, the first of each name only, with a warning for a repeat (docs/decisions.md, decision 15) and
+   * for a known field's name in another case (docs/decisions.md, decision 16).
    *
    * @param extensions the record's extensions so far
    * @param name the field's name

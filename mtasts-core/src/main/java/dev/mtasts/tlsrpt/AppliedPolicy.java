@@ -61,7 +61,7 @@ public record AppliedPolicy(PolicyType policyType, List<String> policyString, St
   }
 
   /**
-   * An MTA-STS policy that was fetched but is invalid (decision 11; RFC 8460 section 4.4 asks for the
+   * An MTA-STS policy that was fetched but is invalid (docs/decisions.md, decision 11; RFC 8460 section 4.4 asks for the
    * policy "declared by the receiving site, including any errors"): type {@code sts}, the lines as
    * received, and no MX patterns, since none of them applied.
    *

@@ -158,7 +158,7 @@ public final class TlsRptCollector implements VerdictListener, AutoCloseable {
         agg.detail(sessionFailure(applied.refreshFailure().get(), event), maxFailureDetails);
       }
     } else if (state instanceof PolicyState.PolicyFailure unusable) {
-      // An invalid policy is reported with its lines as received (decision 11); its key is the
+      // An invalid policy is reported with its lines as received (docs/decisions.md, decision 11); its key is the
       // list instance the failure carries, so repeated deliveries find it by reference.
       List<String> received = unusable.failure().receivedPolicy();
       Object key = received.isEmpty() ? STS_UNAVAILABLE : received;

@@ -1,6 +1,7 @@
 package dev.mtasts.tlsrpt;
 
 import dev.mtasts.decision.MtaSts;
+import dev.mtasts.dns.DnsClient;
 import dev.mtasts.decision.VerdictEvent;
 import dev.mtasts.decision.VerdictListener;
 import dev.mtasts.result.ResultType;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -625,7 +627,8 @@ public final class TlsRptReporter implements AutoCloseable {
 
     /**
      * Keeps the day's counts and the pending reports in files in a directory, so that they survive
-     * restarts (a {@link FileTlsRptStore}); used by {@link #start(MtaSts.Context)} when no {@link
+     * restarts (a {@link FileTlsRptStore}); used by {@link #start(DnsClient, SSLContext, Clock)}
+     * when no {@link
      * #store(TlsRptStore) store} and no {@link #collector(TlsRptCollector) collector} were set.
      *
      * @param directory the directory; created when missing
@@ -642,26 +645,29 @@ public final class TlsRptReporter implements AutoCloseable {
      * {@link TlsRptCollector} keeping its counts in the {@link #directory(Path) directory}), builds
      * the reporter and starts its daily runs.
      *
-     * @param context what the facade shares
+     * @param dns the facade's DNS client, for the {@code _smtp._tls} lookups
+     * @param tls the facade's trust, for HTTPS report endpoints
+     * @param clock the facade's clock
      * @return the collector, as a listener that also closes the reporter and the collector
      * @throws IOException when the directory cannot be used
      */
     @Override
-    public VerdictListener start(MtaSts.Context context) throws IOException {
+    public VerdictListener start(DnsClient dns, SSLContext tls, Clock clock)
+        throws IOException {
       if (!clockSet) {
-        clock = context.clock();
+        this.clock = clock;
       }
       if (discoverer == null) {
-        discoverer = new TlsRptDiscoverer(context.dns());
+        discoverer = new TlsRptDiscoverer(dns);
       }
       if (https == null) {
-        https = HttpsReportSender.builder().sslContext(context.tls()).build();
+        https = HttpsReportSender.builder().sslContext(tls).build();
       }
       if (directory != null && store == null) {
         store = new FileTlsRptStore(directory);
       }
       if (collector == null) {
-        TlsRptCollector.Builder cb = TlsRptCollector.builder().clock(clock);
+        TlsRptCollector.Builder cb = TlsRptCollector.builder().clock(this.clock);
         if (store != null) {
           cb.store(store);
         }
@@ -677,7 +683,8 @@ public final class TlsRptReporter implements AutoCloseable {
      * Builds the reporter, loading the pending reports of the store; {@link
      * #collector(TlsRptCollector)}, {@link
      * #discoverer(TlsRptDiscoverer)}, {@link #organizationName(String)} and {@link
-     * #contactInfo(String)} are required (a facade's {@link #start(MtaSts.Context)} supplies the first
+     * #contactInfo(String)} are required (a facade's {@link #start(DnsClient, SSLContext, Clock)}
+     * supplies the first
      * two).
      *
      * @return the reporter

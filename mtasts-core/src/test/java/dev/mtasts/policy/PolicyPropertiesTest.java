@@ -158,7 +158,7 @@ class PolicyPropertiesTest {
         value = "0".repeat(Math.max(0, Math.min(style.leadingZeros(), 10 - value.length()))) + value;
       }
       if (i > 0 && !style.blankLineBefore().equals(NO_BLANK)) {
-        // Blank lines are tolerated between and after fields, never before the first (decision 4).
+        // Blank lines are tolerated between and after fields, never before the first (docs/decisions.md, decision 4).
         text.append(style.blankLineBefore()).append(style.lineEnd());
       }
       text.append(name).append(':');

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Through {@link PolicyResolver}, a policy that is fetched but invalid reaches TLS-RPT with its lines
- * as received and the parser's first error (RFC 8460 section 4.4, docs/decisions.md decision 11).
+ * as received and the parser's first error (RFC 8460 section 4.4, docs/decisions.md docs/decisions.md, decision 11).
  */
 class InvalidPolicyReportTest {
   private static final String DOMAIN = "cache.example.test";

@@ -195,7 +195,7 @@ class TlsRptEndToEndTest {
   /**
    * A policy that is fetched but invalid is reported as RFC 8460 section 4.4 asks: type {@code sts},
    * {@code policy-string} the lines as the policy host served them, errors included, and the parser's
-   * first error as the {@code failure-reason-code} (decision 11).
+   * first error as the {@code failure-reason-code} (docs/decisions.md, decision 11).
    */
   @Test
   void anInvalidPolicyIsReportedAsReceivedWithTheParsersFirstError() throws Exception {
