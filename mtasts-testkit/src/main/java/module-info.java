@@ -8,6 +8,7 @@ module dev.mtasts.testkit {
   requires transitive dev.mtasts.core;
   requires org.dnsjava;
   requires org.slf4j;
+  requires jdk.httpserver; // PolicyHosts
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.provider;
   // An automatic module; it also supplies the org.jspecify.annotations package used here.
