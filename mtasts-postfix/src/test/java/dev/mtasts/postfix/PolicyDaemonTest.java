@@ -200,6 +200,26 @@ class PolicyDaemonTest {
   }
 
   @Test
+  void theTlsRptReporterCountsPolicyFailuresItSees() throws Exception {
+    Path state = dir.resolve("tlsrpt");
+    PolicyDaemon d = daemon(host("invalid.test", "version: STSv1\r\nmode: enforce\r\n"),
+        b -> b.tlsrpt(new DaemonConfig.TlsRpt("Example Mail", "mailto:postmaster@example.test",
+            "tlsrpt@example.test", Path.of("/usr/sbin/sendmail"), state)));
+    assertEquals("NOTFOUND ", ask(d, "postfix", "invalid.test"));
+    assertEquals("NOTFOUND ", ask(d, "postfix", "invalid.test"));
+    d.close();
+    open.remove(d);
+    List<dev.mtasts.tlsrpt.DailyCounts> counts = new dev.mtasts.tlsrpt.FileTlsRptStore(state)
+        .loadCounts();
+    assertEquals(1, counts.size(), counts.toString());
+    dev.mtasts.tlsrpt.PolicyResult r = counts.get(0).result();
+    assertEquals("invalid.test", r.policy().policyDomain());
+    assertEquals(2, r.totalFailureSessionCount(), r.toString());
+    assertEquals("sts-policy-invalid", r.failureDetails().get(0).failure().resultType().token(),
+        r.toString());
+  }
+
+  @Test
   void metricsCountQueriesByReplyAndLookupsByOutcome() throws Exception {
     PolicyDaemon d = daemon(host("enforce.test", ENFORCE), b -> b.metrics("127.0.0.1:0"));
     ask(d, "postfix", "enforce.test");

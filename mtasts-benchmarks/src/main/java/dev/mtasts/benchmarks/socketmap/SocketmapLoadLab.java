@@ -47,7 +47,8 @@ public final class SocketmapLoadLab {
           "--host-record=mta-sts." + domain + ",127.0.0.1",
           "--txt-record=_mta-sts." + domain + ",v=STSv1; id=1")));
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process ours = start(dir, "mtasts", List.of(java, "-jar", jar.toString(), "postfix", "serve",
+      Process ours = start(dir, "mtasts", List.of(java, "-XX:+UseSerialGC", "-jar", jar.toString(),
+          "postfix", "serve",
           "--listen", "127.0.0.1:8462", "--trust-pem", caPem.toString(), "--store",
           dir.resolve("policies").toString()));
       processes.add(ours);
