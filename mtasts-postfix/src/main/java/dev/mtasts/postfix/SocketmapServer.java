@@ -3,31 +3,29 @@ package dev.mtasts.postfix;
 import dev.mtasts.postfix.internal.Escape;
 import dev.mtasts.postfix.internal.MalformedFrameException;
 import dev.mtasts.postfix.internal.Netstrings;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A Postfix socketmap server (socketmap_table(5)): it reads netstring requests {@code <name>
  * <key>} on any number of long-lived connections and writes one netstring reply per request, in
- * order. Each connection has a thread of its own, so a slow lookup holds up only the connection
- * that asked (Postfix's {@code smtp} processes each keep one connection and send one request at a
- * time). A request over the size limit or one that is not a netstring closes its connection with a
- * log line; nothing a client sends stops the server.
+ * order. One selector thread does all socket I/O without blocking; a request whose answer is not
+ * ready at once (a policy being fetched) holds up only its own connection, whose further requests
+ * wait in its buffer until the reply is written. A request over the size limit or one that is not
+ * a netstring closes its connection with a log line; nothing a client sends stops the server.
  *
  * <p>Thread-safe. {@link #close()} stops listening and closes every connection.
  */
@@ -47,26 +45,30 @@ public final class SocketmapServer implements AutoCloseable {
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketmapServer.class);
-  private static final long HANDLER_LIMIT_MINUTES = 5;
+  /** Stop reading from a client that does not read its replies once this much is queued. */
+  private static final int MAX_PENDING_OUTPUT = 64 * 1024;
 
   private final Handler handler;
   private final Events events;
   private final int maxRequestBytes;
   private final int maxConnections;
+  private final Selector selector;
   private final List<ServerSocketChannel> servers = new ArrayList<>();
   private final List<Listen> bound = new ArrayList<>();
   private final List<Path> socketFiles = new ArrayList<>();
-  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
-  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final Set<Connection> open = new HashSet<>();
+  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicInteger connectionIds = new AtomicInteger();
+  private final Thread loop;
   private volatile boolean closed;
 
   /** Answers one request. */
   @FunctionalInterface
   public interface Handler {
     /**
-     * Answers a request. The future should complete normally; an exceptional one is answered
-     * {@code TEMP} and logged.
+     * Answers a request. Called on the server's I/O thread: it must not block, and should return
+     * a completed future when the answer is at hand. The future should complete normally; an
+     * exceptional one is answered {@code TEMP} and logged.
      *
      * @param name the socketmap name (which Postfix map asks)
      * @param key the key
@@ -93,12 +95,34 @@ public final class SocketmapServer implements AutoCloseable {
     default void rejected() {}
   }
 
+  /** One client connection; touched only by the I/O thread. */
+  private final class Connection {
+    final SocketChannel channel;
+    final SelectionKey key;
+    final int id;
+    final ByteBuffer in;
+    ByteBuffer out = ByteBuffer.allocate(512);
+    boolean busy;
+    boolean eof;
+
+    Connection(SocketChannel channel, SelectionKey key, int id) {
+      this.channel = channel;
+      this.key = key;
+      this.id = id;
+      this.in = ByteBuffer.allocate(maxRequestBytes + Integer.toString(maxRequestBytes).length()
+          + 2);
+    }
+  }
+
   private SocketmapServer(Handler handler, Events events, int maxRequestBytes,
-      int maxConnections) {
+      int maxConnections) throws IOException {
     this.handler = handler;
     this.events = events;
     this.maxRequestBytes = maxRequestBytes;
     this.maxConnections = maxConnections;
+    this.selector = Selector.open();
+    this.loop = new Thread(this::run, "socketmap-io");
+    loop.setDaemon(true);
   }
 
   /**
@@ -124,6 +148,7 @@ public final class SocketmapServer implements AutoCloseable {
       s.close();
       throw e;
     }
+    s.loop.start();
     return s;
   }
 
@@ -142,10 +167,8 @@ public final class SocketmapServer implements AutoCloseable {
       bound.add(new Listen((InetSocketAddress) ch.getLocalAddress()));
     }
     servers.add(ch);
-    Thread t = new Thread(() -> accept(ch), "socketmap-accept-" + bound.get(bound.size() - 1));
-    t.setDaemon(true);
-    threads.add(t);
-    t.start();
+    ch.configureBlocking(false);
+    ch.register(selector, SelectionKey.OP_ACCEPT);
   }
 
   /**
@@ -157,84 +180,238 @@ public final class SocketmapServer implements AutoCloseable {
     return List.copyOf(bound);
   }
 
-  private void accept(ServerSocketChannel server) {
-    while (!closed) {
-      SocketChannel ch;
-      try {
-        ch = server.accept();
-      } catch (ClosedChannelException e) {
-        return;
-      } catch (IOException e) {
-        if (!closed) {
-          LOG.warn("accept failed: {}", e.toString());
-        }
-        continue;
-      }
-      if (open.size() >= maxConnections) {
-        events.rejected();
-        LOG.warn("refusing a connection: {} connections are open (max_connections)", open.size());
-        closeQuietly(ch);
-        continue;
-      }
-      open.add(ch);
-      events.opened();
-      int id = connectionIds.incrementAndGet();
-      Thread t = new Thread(() -> serve(ch, id), "socketmap-" + id);
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
-    }
-  }
-
-  private void serve(SocketChannel ch, int id) {
-    String peer = peer(ch);
+  private void run() {
     try {
-      InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 4096);
-      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 4096);
-      Netstrings.Reader reader = new Netstrings.Reader(in, maxRequestBytes);
-      byte[] request;
-      while ((request = reader.next()) != null) {
-        Reply reply = answer(request);
-        Netstrings.write(out, reply.bytes());
-        // Flush when no further request is already waiting, so pipelined requests share a write.
-        if (in.available() == 0) {
-          out.flush();
+      while (!closed) {
+        selector.select();
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+          task.run();
+        }
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+          SelectionKey key = it.next();
+          it.remove();
+          if (!key.isValid()) {
+            continue;
+          }
+          if (key.isAcceptable()) {
+            accept((ServerSocketChannel) key.channel());
+            continue;
+          }
+          Connection c = (Connection) key.attachment();
+          try {
+            if (key.isWritable()) {
+              flush(c);
+            }
+            if (key.isValid() && key.isReadable()) {
+              read(c);
+            }
+          } catch (IOException e) {
+            if (!closed) {
+              LOG.debug("socketmap connection {} failed: {}", c.id, e.toString());
+            }
+            drop(c);
+          }
         }
       }
-      out.flush();
-    } catch (MalformedFrameException e) {
-      events.malformed();
-      LOG.warn("closing socketmap connection {} from {}: {}", id, peer, e.getMessage());
-    } catch (EOFException e) {
-      LOG.info("socketmap connection {} from {} ended: {}", id, peer, e.getMessage());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       if (!closed) {
-        LOG.debug("socketmap connection {} from {} failed: {}", id, peer, e.toString());
+        LOG.error("the socketmap server stopped", e);
       }
     } finally {
-      closeQuietly(ch);
-      open.remove(ch);
-      events.closed();
-      threads.remove(Thread.currentThread());
+      for (Connection c : List.copyOf(open)) {
+        drop(c);
+      }
+      servers.forEach(SocketmapServer::closeQuietly);
+      closeQuietly(selector);
     }
   }
 
-  private Reply answer(byte[] request) {
+  private void accept(ServerSocketChannel server) {
+    SocketChannel ch;
+    try {
+      ch = server.accept();
+      if (ch == null) {
+        return;
+      }
+    } catch (IOException e) {
+      if (!closed) {
+        LOG.warn("accept failed: {}", e.toString());
+      }
+      return;
+    }
+    if (open.size() >= maxConnections) {
+      events.rejected();
+      LOG.warn("refusing a connection: {} connections are open (max_connections)", open.size());
+      closeQuietly(ch);
+      return;
+    }
+    try {
+      ch.configureBlocking(false);
+      SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
+      Connection c = new Connection(ch, key, connectionIds.incrementAndGet());
+      key.attach(c);
+      open.add(c);
+      events.opened();
+    } catch (IOException e) {
+      closeQuietly(ch);
+    }
+  }
+
+  private void read(Connection c) throws IOException {
+    int n = c.channel.read(c.in);
+    if (n < 0) {
+      c.eof = true;
+    }
+    process(c);
+  }
+
+  /** Answers the complete requests in the input buffer, one at a time, in order. */
+  private void process(Connection c) throws IOException {
+    if (!c.channel.isOpen()) {
+      return;
+    }
+    c.in.flip();
+    try {
+      while (!c.busy) {
+        byte[] request = Netstrings.take(c.in, maxRequestBytes);
+        if (request == null) {
+          break;
+        }
+        CompletableFuture<Reply> f = dispatch(request);
+        if (f.isDone()) {
+          append(c, result(f));
+        } else {
+          c.busy = true;
+          f.whenComplete((r, e) -> {
+            tasks.add(() -> resume(c, f));
+            selector.wakeup();
+          });
+        }
+      }
+    } catch (MalformedFrameException e) {
+      events.malformed();
+      LOG.warn("closing socketmap connection {} from {}: {}", c.id, peer(c.channel),
+          e.getMessage());
+      c.in.clear();
+      flushQuietly(c);
+      drop(c);
+      return;
+    } finally {
+      if (c.channel.isOpen()) {
+        c.in.compact();
+      }
+    }
+    flush(c);
+    if (c.eof && !c.busy) {
+      if (c.in.position() > 0) {
+        LOG.info("socketmap connection {} from {} ended inside a request", c.id, peer(c.channel));
+      }
+      flushQuietly(c);
+      drop(c);
+    }
+  }
+
+  private void resume(Connection c, CompletableFuture<Reply> f) {
+    if (!c.channel.isOpen()) {
+      return;
+    }
+    c.busy = false;
+    append(c, result(f));
+    try {
+      process(c);
+    } catch (IOException e) {
+      LOG.debug("socketmap connection {} failed: {}", c.id, e.toString());
+      drop(c);
+    }
+  }
+
+  private CompletableFuture<Reply> dispatch(byte[] request) {
     String text = new String(request, StandardCharsets.UTF_8);
     int space = text.indexOf(' ');
     if (space <= 0) {
-      return Reply.perm("malformed request: expected '<name> <key>'");
+      return CompletableFuture.completedFuture(
+          Reply.perm("malformed request: expected '<name> <key>'"));
     }
     String name = text.substring(0, space);
     String key = text.substring(space + 1);
     try {
-      return handler.answer(name, key).get(HANDLER_LIMIT_MINUTES, TimeUnit.MINUTES);
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return handler.answer(name, key).exceptionally(e -> {
+        LOG.error("no answer for {} {}: {}", Escape.quote(name), Escape.quote(key), e.toString());
+        return Reply.temp("internal error");
+      });
+    } catch (RuntimeException e) {
       LOG.error("no answer for {} {}: {}", Escape.quote(name), Escape.quote(key), e.toString());
+      return CompletableFuture.completedFuture(Reply.temp("internal error"));
+    }
+  }
+
+  private static Reply result(CompletableFuture<Reply> f) {
+    try {
+      return f.join();
+    } catch (CompletionException | CancellationException e) {
       return Reply.temp("internal error");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Reply.temp("shutting down");
+    }
+  }
+
+  private void append(Connection c, Reply reply) {
+    byte[] payload = reply.bytes();
+    byte[] head = Integer.toString(payload.length).getBytes(StandardCharsets.US_ASCII);
+    int need = head.length + payload.length + 2;
+    if (c.out.remaining() < need) {
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(c.out.capacity() * 2,
+          c.out.position() + need));
+      c.out.flip();
+      bigger.put(c.out);
+      c.out = bigger;
+    }
+    c.out.put(head).put((byte) ':').put(payload).put((byte) ',');
+  }
+
+  /** Writes what it can; asks for write readiness for the rest; reads only when caught up. */
+  private void flush(Connection c) throws IOException {
+    if (!c.channel.isOpen()) {
+      return;
+    }
+    c.out.flip();
+    if (c.out.hasRemaining()) {
+      c.channel.write(c.out);
+    }
+    boolean pending = c.out.hasRemaining();
+    c.out.compact();
+    if (c.out.position() == 0 && c.out.capacity() > 64 * 1024) {
+      c.out = ByteBuffer.allocate(512);
+    }
+    int ops = 0;
+    if (pending) {
+      ops |= SelectionKey.OP_WRITE;
+    }
+    if (!c.busy && !c.eof && c.out.position() < MAX_PENDING_OUTPUT) {
+      ops |= SelectionKey.OP_READ;
+    }
+    if (c.key.isValid()) {
+      c.key.interestOps(ops);
+    }
+  }
+
+  private void flushQuietly(Connection c) {
+    try {
+      c.out.flip();
+      if (c.out.hasRemaining() && c.channel.isOpen()) {
+        c.channel.write(c.out);
+      }
+      c.out.clear();
+    } catch (IOException e) {
+      // the connection is going away anyway
+    }
+  }
+
+  private void drop(Connection c) {
+    if (open.remove(c)) {
+      c.key.cancel();
+      closeQuietly(c.channel);
+      events.closed();
     }
   }
 
@@ -255,25 +432,20 @@ public final class SocketmapServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Stops accepting, closes every connection and waits up to two seconds for their threads.
-   */
+  /** Stops accepting, closes every connection and waits up to two seconds for the I/O thread. */
   @Override
   public void close() {
     closed = true;
-    servers.forEach(SocketmapServer::closeQuietly);
-    open.forEach(SocketmapServer::closeQuietly);
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    for (Thread t : List.copyOf(threads)) {
-      long left = until - System.nanoTime();
-      if (left > 0) {
-        try {
-          t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+    selector.wakeup();
+    if (loop.isAlive()) {
+      try {
+        loop.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+    } else {
+      servers.forEach(SocketmapServer::closeQuietly);
+      closeQuietly(selector);
     }
     for (Path p : socketFiles) {
       try {

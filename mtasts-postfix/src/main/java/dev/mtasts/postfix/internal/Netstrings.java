@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -87,6 +88,62 @@ public final class Netstrings {
     private static String describe(int c) {
       return Escape.quote(new byte[] {(byte) c}, 0, 1);
     }
+  }
+
+  /**
+   * Takes one netstring from the start of a buffer's remaining bytes, for non-blocking reads.
+   *
+   * @param buf the bytes read so far, between position and limit
+   * @param maxLength the longest payload accepted
+   * @return the payload, with the position moved past the netstring; or {@code null} when the
+   *     netstring is not complete yet (the position is unchanged)
+   * @throws MalformedFrameException when the bytes cannot start a netstring within the limits
+   */
+  public static byte[] take(ByteBuffer buf, int maxLength) throws MalformedFrameException {
+    int maxDigits = Integer.toString(maxLength).length();
+    int start = buf.position();
+    int limit = buf.limit();
+    int i = start;
+    int length = 0;
+    while (true) {
+      if (i == limit) {
+        return null;
+      }
+      byte c = buf.get(i);
+      if (c == ':') {
+        break;
+      }
+      if (c < '0' || c > '9') {
+        throw new MalformedFrameException("a netstring length holds "
+            + Escape.quote(new byte[] {c}, 0, 1) + " where a digit or ':' belongs");
+      }
+      if (i - start >= maxDigits) {
+        throw new MalformedFrameException("a netstring length has more than " + maxDigits
+            + " digits (requests are at most " + maxLength + " bytes)");
+      }
+      length = length * 10 + (c - '0');
+      i++;
+    }
+    if (i == start) {
+      throw new MalformedFrameException("a netstring has no length before ':'");
+    }
+    if (length > maxLength) {
+      throw new MalformedFrameException("a netstring of " + length + " bytes is over the limit of "
+          + maxLength);
+    }
+    int payloadStart = i + 1;
+    if (limit - payloadStart < length + 1) {
+      return null;
+    }
+    byte end = buf.get(payloadStart + length);
+    if (end != ',') {
+      throw new MalformedFrameException("a netstring of " + length + " bytes ends with "
+          + Escape.quote(new byte[] {end}, 0, 1) + " instead of ','");
+    }
+    byte[] payload = new byte[length];
+    buf.get(payloadStart, payload);
+    buf.position(payloadStart + length + 1);
+    return payload;
   }
 
   /**
