@@ -225,7 +225,7 @@ final class PostfixCommand implements Callable<Integer> {
       }
       Answer a;
       try (PolicyAnswers answers = PolicyAnswers.open(config, DaemonEvents.NONE, false)) {
-        a = PolicyDaemon.answer(config, answers, name, key).join();
+        a = PolicyDaemon.answer(config, answers, name, key);
       } catch (ConfigException | PolicyStoreException e) {
         io.error(Terminal.safe(String.valueOf(e.getMessage())));
         return ExitCodes.USAGE_OR_IO;

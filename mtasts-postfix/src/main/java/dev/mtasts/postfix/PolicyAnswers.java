@@ -185,13 +185,26 @@ public final class PolicyAnswers implements AutoCloseable {
   }
 
   /**
-   * Answers one domain for a zone. The future always completes normally.
+   * Answers one domain for a zone, blocking until the answer is there (at most the lookup
+   * deadline).
    *
    * @param zone the zone of the socketmap name
    * @param domain the normalised next-hop domain
    * @return the answer
    */
-  public CompletableFuture<Answer> answer(Zone zone, String domain) {
+  public Answer answer(Zone zone, String domain) {
+    return answerAsync(zone, domain).join();
+  }
+
+  /**
+   * Answers one domain for a zone. Never blocks: a cached policy gives a completed future. The
+   * future always completes normally.
+   *
+   * @param zone the zone of the socketmap name
+   * @param domain the normalised next-hop domain
+   * @return the answer
+   */
+  public CompletableFuture<Answer> answerAsync(Zone zone, String domain) {
     Optional<HostName> name = HostName.parse(domain);
     if (name.isEmpty()) {
       return CompletableFuture.completedFuture(new Answer(Reply.NOT_FOUND, "not-a-domain",

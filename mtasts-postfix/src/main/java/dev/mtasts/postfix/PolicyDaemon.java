@@ -68,7 +68,7 @@ public final class PolicyDaemon implements AutoCloseable {
     try {
       server = SocketmapServer.start(config.listen(), (name, key) -> {
         long start = System.nanoTime();
-        return answer(config, answers, name, key).thenApply(a -> {
+        return answerAsync(config, answers, name, key).thenApply(a -> {
           m.answered(a.reply().kind().name().toLowerCase(Locale.ROOT), a.outcome(),
               System.nanoTime() - start);
           if (LOG.isDebugEnabled()) {
@@ -121,8 +121,22 @@ public final class PolicyDaemon implements AutoCloseable {
   }
 
   /**
-   * Answers one socketmap request as the server does, without a server: for {@code mtasts postfix
-   * query} and tests.
+   * Answers one socketmap request as the server does, without a server, blocking until the
+   * answer is there: for {@code mtasts postfix query} and tests.
+   *
+   * @param config the settings (for the zone)
+   * @param answers the policy answers
+   * @param name the socketmap name
+   * @param key the key
+   * @return the answer
+   */
+  public static Answer answer(DaemonConfig config, PolicyAnswers answers, String name,
+      String key) {
+    return answerAsync(config, answers, name, key).join();
+  }
+
+  /**
+   * Answers one socketmap request as the server does, without a server.
    *
    * @param config the settings (for the zone)
    * @param answers the policy answers
@@ -130,8 +144,8 @@ public final class PolicyDaemon implements AutoCloseable {
    * @param key the key
    * @return the answer; the future always completes normally
    */
-  public static CompletableFuture<Answer> answer(DaemonConfig config, PolicyAnswers answers,
-      String name, String key) {
+  public static CompletableFuture<Answer> answerAsync(DaemonConfig config,
+      PolicyAnswers answers, String name, String key) {
     Keys.Key k = Keys.classify(key);
     return switch (k.kind()) {
       case PARENT -> CompletableFuture.completedFuture(new Answer(Reply.NOT_FOUND, "parent-key",
@@ -140,7 +154,7 @@ public final class PolicyDaemon implements AutoCloseable {
           "an address literal has no MTA-STS policy"));
       case EMPTY -> CompletableFuture.completedFuture(new Answer(Reply.NOT_FOUND, "not-a-domain",
           "the key names no domain"));
-      case DOMAIN -> answers.answer(config.zone(name), k.domain());
+      case DOMAIN -> answers.answerAsync(config.zone(name), k.domain());
     };
   }
 
