@@ -107,9 +107,6 @@ public final class DaemonConfig {
     this.zones = Map.copyOf(b.zones);
     this.tlsrpt = b.tlsrpt;
     this.policyPort = b.policyPort;
-    if (store != null && jdbc != null) {
-      throw new ConfigException("store and jdbc exclude each other: give one policy store");
-    }
   }
 
   /**
@@ -173,6 +170,10 @@ public final class DaemonConfig {
     }
     if (map.get("trust_pem") != null) {
       b.trustPem(Path.of(string(map.get("trust_pem"), source, "trust_pem")));
+    }
+    if (map.get("store") != null && map.get("jdbc") != null) {
+      throw new ConfigException(source + ": store and jdbc exclude each other: give one policy"
+          + " store");
     }
     if (map.get("store") != null) {
       b.store(Path.of(string(map.get("store"), source, "store")));
