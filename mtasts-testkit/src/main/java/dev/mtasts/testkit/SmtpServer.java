@@ -65,11 +65,14 @@ public final class SmtpServer implements AutoCloseable {
     }
   }
 
-  private SmtpServer(String hostname, SSLContext tls, String[] tlsProtocols) throws IOException {
+  private SmtpServer(String hostname, SSLContext tls, String[] tlsProtocols, InetSocketAddress bind)
+      throws IOException {
     this.hostname = Objects.requireNonNull(hostname, "hostname");
     this.tls = tls;
     this.tlsProtocols = tlsProtocols;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(bind, 50);
     this.executor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "smtp-" + hostname);
       t.setDaemon(true);
@@ -113,9 +116,29 @@ public final class SmtpServer implements AutoCloseable {
     return create(hostname, null, null);
   }
 
+  /**
+   * Starts a server that offers STARTTLS on a chosen loopback address and port, for example {@code
+   * 127.0.0.11:25} inside a private network namespace where a real MTA looks up MX hosts.
+   *
+   * @param bind the address and port to listen on
+   * @param hostname the announced name
+   * @param tls the server's TLS context
+   * @return the running server
+   * @throws UncheckedIOException when the address cannot be bound
+   */
+  public static SmtpServer start(InetSocketAddress bind, String hostname, SSLContext tls) {
+    try {
+      return new SmtpServer(hostname, Objects.requireNonNull(tls, "tls"), null,
+          Objects.requireNonNull(bind, "bind"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static SmtpServer create(String hostname, SSLContext tls, String[] protocols) {
     try {
-      return new SmtpServer(hostname, tls, protocols);
+      return new SmtpServer(hostname, tls, protocols,
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,108 @@
+package dev.mtasts.benchmarks.socketmap;
+
+import dev.mtasts.testkit.PolicyHosts;
+import dev.mtasts.testkit.TestCertificateAuthority;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ours and the Python daemon (Debian's postfix-mta-sts-resolver) under the same load in the same
+ * run, inside a private network namespace made by {@code mtasts-benchmarks/socketmap-load.sh}:
+ * dnsmasq and a policy host on loopback, each daemon in a process of its own, the policy fetched
+ * once and then served from each daemon's cache.
+ */
+public final class SocketmapLoadLab {
+  private SocketmapLoadLab() {}
+
+  /**
+   * Runs the comparison.
+   *
+   * @param args SCRATCH-DIR MTASTS-JAR CONNECTIONS QUERIES SECONDS
+   * @throws Exception when the lab cannot be set up
+   */
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    Path jar = Path.of(args[1]);
+    int k = Integer.parseInt(args[2]);
+    long n = Long.parseLong(args[3]);
+    double seconds = Double.parseDouble(args[4]);
+    String domain = "bench.test";
+    List<Process> processes = new ArrayList<>();
+    TestCertificateAuthority ca = TestCertificateAuthority.create();
+    Path caPem = ca.writePem(dir.resolve("ca.pem"));
+    try (PolicyHosts hosts = PolicyHosts.start(new InetSocketAddress("127.0.0.1", 443),
+        ca.issue("mta-sts." + domain))) {
+      hosts.policy(domain, "version: STSv1\nmode: enforce\nmx: mx1.bench.test\n"
+          + "mx: *.mx.bench.test\nmax_age: 86400\n");
+      processes.add(start(dir, "dnsmasq", List.of("dnsmasq", "--keep-in-foreground",
+          "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
+          "--listen-address=127.0.0.1", "--port=53", "--pid-file=", "--user=root",
+          "--host-record=mta-sts." + domain + ",127.0.0.1",
+          "--txt-record=_mta-sts." + domain + ",v=STSv1; id=1")));
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process ours = start(dir, "mtasts", List.of(java, "-XX:+UseSerialGC", "-jar", jar.toString(),
+          "postfix", "serve",
+          "--listen", "127.0.0.1:8462", "--trust-pem", caPem.toString(), "--store",
+          dir.resolve("policies").toString()));
+      processes.add(ours);
+      Files.writeString(dir.resolve("mta-sts-daemon.yml"), "host: 127.0.0.1\nport: 8461\n"
+          + "cache:\n  type: internal\n");
+      ProcessBuilder py = new ProcessBuilder("/usr/bin/mta-sts-daemon", "-c",
+          dir.resolve("mta-sts-daemon.yml").toString(), "-v", "warn");
+      py.environment().put("SSL_CERT_FILE", caPem.toString());
+      Process python = start(dir, "mta-sts-daemon", py);
+      processes.add(python);
+      waitForPort(8462, 60);
+      waitForPort(8461, 60);
+      InetSocketAddress oursAt = new InetSocketAddress("127.0.0.1", 8462);
+      InetSocketAddress theirsAt = new InetSocketAddress("127.0.0.1", 8461);
+      // The first query fetches the policy; the warm-up lets the JIT compile the hot path.
+      System.out.println("first reply, ours:   " + SocketmapLoad.run(oursAt, "postfix", domain,
+          1, 1, 30, -1).lastReply());
+      System.out.println("first reply, Python: " + SocketmapLoad.run(theirsAt, "postfix", domain,
+          1, 1, 30, -1).lastReply());
+      SocketmapLoad.run(oursAt, "postfix", domain, k, Math.min(n, 200_000), seconds, -1);
+      SocketmapLoad.run(theirsAt, "postfix", domain, k, Math.min(n, 20_000), seconds, -1);
+      System.out.printf(Locale.ROOT, "%d connections, one request in flight each, at most %,d"
+          + " queries or %.0f s per daemon, cached enforce policy:%n", k, n, seconds);
+      System.out.println("ours:   " + SocketmapLoad.run(oursAt, "postfix", domain, k, n, seconds,
+          ours.pid()));
+      System.out.println("Python: " + SocketmapLoad.run(theirsAt, "postfix", domain, k, n,
+          seconds, python.pid()));
+      System.out.println("policy fetches seen by the policy host: " + hosts.requestCount());
+    } finally {
+      for (Process p : processes) {
+        p.destroy();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static Process start(Path dir, String name, List<String> cmd) throws IOException {
+    return start(dir, name, new ProcessBuilder(cmd));
+  }
+
+  private static Process start(Path dir, String name, ProcessBuilder pb) throws IOException {
+    return pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
+        .start();
+  }
+
+  private static void waitForPort(int port, int seconds) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < until) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("nothing listens on port " + port);
+  }
+}

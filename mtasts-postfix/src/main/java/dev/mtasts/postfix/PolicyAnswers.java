@@ -1,0 +1,459 @@
+package dev.mtasts.postfix;
+
+import dev.mtasts.cache.CachedPolicy;
+import dev.mtasts.cache.FilePolicyStore;
+import dev.mtasts.cache.JdbcPolicyStore;
+import dev.mtasts.cache.PolicyResolver;
+import dev.mtasts.cache.PolicyStore;
+import dev.mtasts.cache.ResolverListener;
+import dev.mtasts.decision.Failure;
+import dev.mtasts.decision.MtaSts;
+import dev.mtasts.decision.PolicyLookup;
+import dev.mtasts.decision.PolicyState;
+import dev.mtasts.decision.SessionDetails;
+import dev.mtasts.decision.Verdict;
+import dev.mtasts.decision.VerdictEvent;
+import dev.mtasts.discovery.PolicyDiscoverer;
+import dev.mtasts.dns.DnsjavaClient;
+import dev.mtasts.fetch.HttpsPolicyFetcher;
+import dev.mtasts.policy.HostName;
+import dev.mtasts.policy.MxPattern;
+import dev.mtasts.policy.Policy;
+import dev.mtasts.postfix.internal.Escape;
+import dev.mtasts.tlsrpt.FileTlsRptStore;
+import dev.mtasts.tlsrpt.HttpsReportSender;
+import dev.mtasts.tlsrpt.TlsRptCollector;
+import dev.mtasts.tlsrpt.TlsRptDiscoverer;
+import dev.mtasts.tlsrpt.TlsRptEmail;
+import dev.mtasts.tlsrpt.TlsRptMailer;
+import dev.mtasts.tlsrpt.TlsRptReporter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where the daemon calls the mtasts library: it builds the policy cache ({@link
+ * PolicyResolver} over a file or JDBC store) and the decision facade ({@link MtaSts}) from a
+ * {@link DaemonConfig}, and turns the library's answer for a domain into a socketmap reply:
+ *
+ * <table>
+ *   <caption>Replies</caption>
+ *   <tr><th>the library's answer</th><th>reply</th></tr>
+ *   <tr><td>enforce</td><td>{@code OK secure match=<mx patterns joined by ':', '*.x' written
+ *       '.x'> servername=hostname}</td></tr>
+ *   <tr><td>testing, none, no policy</td><td>{@code NOTFOUND } (testing as enforce in a {@code
+ *       strict_testing} zone)</td></tr>
+ *   <tr><td>temporarily unavailable, nothing cached</td><td>{@code NOTFOUND }; {@code TEMP} with
+ *       {@code defer_when_unavailable}</td></tr>
+ *   <tr><td>DNS or fetch failure with a policy cached</td><td>the cached policy, as above</td></tr>
+ * </table>
+ *
+ * <p>Thread-safe. Close it on shutdown.
+ */
+public final class PolicyAnswers implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyAnswers.class);
+
+  private final MtaSts mtaSts;
+  private final PolicyResolver resolver;
+  private final PolicyStore store;
+  private final @Nullable TlsRptCollector collector;
+  private final @Nullable TlsRptReporter reporter;
+  private final Duration deadline;
+  private final boolean deferWhenUnavailable;
+
+  private PolicyAnswers(MtaSts mtaSts, PolicyResolver resolver, PolicyStore store,
+      @Nullable TlsRptCollector collector, @Nullable TlsRptReporter reporter, Duration deadline,
+      boolean deferWhenUnavailable) {
+    this.mtaSts = mtaSts;
+    this.resolver = resolver;
+    this.store = store;
+    this.collector = collector;
+    this.reporter = reporter;
+    this.deadline = deadline;
+    this.deferWhenUnavailable = deferWhenUnavailable;
+  }
+
+  /**
+   * Opens the policy store and builds the cache and the decision facade.
+   *
+   * @param config the settings
+   * @param events told about fetches and failures (for metrics)
+   * @param daemon true for the long-running server (proactive refresh and the TLS-RPT reporter
+   *     run); false for one query
+   * @return the answers
+   * @throws ConfigException when a file named by the settings cannot be read
+   */
+  public static PolicyAnswers open(DaemonConfig config, DaemonEvents events, boolean daemon) {
+    Duration t = config.timeout();
+    DnsjavaClient.Builder dns = DnsjavaClient.builder()
+        .timeout(t.compareTo(DnsjavaClient.DEFAULT_TIMEOUT) < 0 ? t : DnsjavaClient.DEFAULT_TIMEOUT)
+        .deadline(t);
+    if (!config.dns().isEmpty()) {
+      dns.servers(config.dns());
+    }
+    DnsjavaClient dnsClient = dns.build();
+    HttpsPolicyFetcher.Builder fetcher = HttpsPolicyFetcher.builder().connectTimeout(t).deadline(t);
+    if (config.policyPort() != 0) {
+      fetcher.port(config.policyPort());
+    }
+    if (config.trustPem().isPresent()) {
+      fetcher.trustStore(trustStore(config.trustPem().get()));
+    }
+    PolicyStore store = openStore(config);
+    PolicyResolver.Builder rb = PolicyResolver.builder(
+        new PolicyDiscoverer(dnsClient, fetcher.build()), store)
+        .listener(new ResolverListener() {
+          @Override
+          public void onFetched(String domain, CachedPolicy policy) {
+            events.fetched(domain);
+          }
+
+          @Override
+          public void onRefreshFailure(String domain, Failure failure, int consecutive,
+              CachedPolicy cached) {
+            events.refreshFailed(domain, failure.resultType().token());
+          }
+
+          @Override
+          public void onStoreError(String domain, RuntimeException error) {
+            events.storeFailed(domain);
+          }
+        });
+    if (!daemon) {
+      rb.proactiveRefresh(Duration.ZERO);
+    }
+    PolicyResolver resolver = rb.build();
+    MtaSts.Builder mb = MtaSts.builder().policySource(resolver)
+        .deferWhenUnavailable(config.deferWhenUnavailable());
+    TlsRptCollector collector = null;
+    TlsRptReporter reporter = null;
+    if (daemon && config.tlsrpt().isPresent()) {
+      DaemonConfig.TlsRpt r = config.tlsrpt().get();
+      try {
+        FileTlsRptStore reports = new FileTlsRptStore(r.stateDir());
+        collector = TlsRptCollector.builder().store(reports).build();
+        reporter = TlsRptReporter.builder()
+            .collector(collector)
+            .discoverer(new TlsRptDiscoverer(dnsClient))
+            .organizationName(r.organization())
+            .contactInfo(r.contact())
+            .mailFrom(r.mailFrom())
+            .https(HttpsReportSender.builder().build())
+            .mailer(new Sendmail(r.sendmail()))
+            .store(reports)
+            .build();
+        reporter.start();
+      } catch (IOException | RuntimeException e) {
+        resolver.close();
+        store.close();
+        throw new ConfigException("cannot start TLS-RPT reporting in " + r.stateDir() + ": "
+            + e.getMessage(), e);
+      }
+      mb.tlsRpt(collector);
+    }
+    // The deadline of one answer: the TXT lookup and the fetch, each within the timeout.
+    Duration deadline = t.multipliedBy(2).plusSeconds(1);
+    return new PolicyAnswers(mb.build(), resolver, store, collector, reporter, deadline,
+        config.deferWhenUnavailable());
+  }
+
+  /**
+   * Answers one domain for a zone, blocking until the answer is there (at most the lookup
+   * deadline).
+   *
+   * @param zone the zone of the socketmap name
+   * @param domain the normalised next-hop domain
+   * @return the answer
+   */
+  public Answer answer(Zone zone, String domain) {
+    return answerAsync(zone, domain).join();
+  }
+
+  /**
+   * Answers one domain for a zone. Never blocks: a cached policy gives a completed future. The
+   * future always completes normally.
+   *
+   * @param zone the zone of the socketmap name
+   * @param domain the normalised next-hop domain
+   * @return the answer
+   */
+  public CompletableFuture<Answer> answerAsync(Zone zone, String domain) {
+    Optional<HostName> name = HostName.parse(domain);
+    if (name.isEmpty()) {
+      return CompletableFuture.completedFuture(new Answer(Reply.NOT_FOUND, "not-a-domain",
+          Escape.quote(domain) + " is not a valid domain name"));
+    }
+    String d = name.get().value();
+    return mtaSts.lookupAsync(d)
+        .thenApply(lookup -> toAnswer(zone, lookup))
+        .completeOnTimeout(unavailable(d, "timeout", "no answer within " + deadline.toMillis()
+            + " ms"), deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(e -> {
+          LOG.warn("lookup of {} failed unexpectedly", d, e);
+          return unavailable(d, "unavailable", "the lookup failed: " + e);
+        });
+  }
+
+  private Answer unavailable(String domain, String outcome, String detail) {
+    return new Answer(deferWhenUnavailable
+        ? Reply.temp("MTA-STS policy of " + domain + " temporarily unavailable") : Reply.NOT_FOUND,
+        outcome, detail);
+  }
+
+  private Answer toAnswer(Zone zone, PolicyLookup lookup) {
+    PolicyState state = lookup.state();
+    String detail = detail(state);
+    return switch (lookup.status()) {
+      case ENFORCE -> policyReply(zone, lookup.domain(), lookup.policy().orElseThrow(), "enforce",
+          detail);
+      case TESTING -> zone.strictTesting()
+          ? policyReply(zone, lookup.domain(), lookup.policy().orElseThrow(), "testing", detail)
+          : new Answer(Reply.NOT_FOUND, "testing", detail);
+      case NONE -> new Answer(Reply.NOT_FOUND, "none", detail);
+      case NO_POLICY -> {
+        if (collector != null && state instanceof PolicyState.Absent absent
+            && absent.reason() == PolicyState.AbsentReason.POLICY_FAILURE) {
+          // RFC 8460 section 4.3.2.1: a policy that cannot be fetched or is invalid is reported;
+          // the session that follows goes without MTA-STS. The MX host is not known here.
+          collector.onVerdict(new VerdictEvent(lookup, "", SessionDetails.NONE,
+              new Verdict.Deliver(), Optional.empty()));
+        }
+        yield new Answer(Reply.NOT_FOUND, "no-policy", detail);
+      }
+      case UNAVAILABLE -> new Answer(lookup.shouldDefer()
+          ? Reply.temp("MTA-STS policy of " + lookup.domain() + " temporarily unavailable")
+          : Reply.NOT_FOUND, "unavailable", detail);
+    };
+  }
+
+  private static String detail(PolicyState state) {
+    if (state instanceof PolicyState.Applied applied) {
+      String s = "policy id " + Escape.quote(applied.id()) + " (" + applied.policy().mode().token()
+          + ")";
+      if (applied.refreshFailure().isPresent()) {
+        s += ", kept from the cache: refresh failed with "
+            + applied.refreshFailure().get().resultType().token();
+      }
+      return s;
+    }
+    PolicyState.Absent absent = (PolicyState.Absent) state;
+    return absent.detail();
+  }
+
+  private static Answer policyReply(Zone zone, String domain, Policy policy, String outcome,
+      String detail) {
+    StringBuilder sb = new StringBuilder(64 + 32 * policy.mx().size()).append("secure match=");
+    boolean first = true;
+    for (MxPattern p : policy.mx()) {
+      if (!first) {
+        sb.append(':');
+      }
+      first = false;
+      // Postfix writes "*.example.com" as ".example.com"; it then matches any depth (see README).
+      sb.append(p.isWildcard() ? p.value().substring(1) : p.value());
+    }
+    if (zone.requireSni()) {
+      sb.append(" servername=hostname");
+    }
+    if (zone.tlsrptAttributes()) {
+      // Postfix 3.10 TLSRPT_README, "MTA-STS Support via smtp_tls_policy_maps". policy_failure is
+      // never sent: see the README (Postfix, TLSRPT attributes).
+      sb.append(" policy_type=sts policy_domain=").append(domain);
+      for (MxPattern p : policy.mx()) {
+        sb.append(" mx_host_pattern=").append(p.value());
+      }
+      for (String line : policy.toLines()) {
+        sb.append(" { policy_string = ").append(line).append(" }");
+      }
+    }
+    Reply reply = Reply.ok(sb.toString());
+    if (reply.bytes().length > Reply.MAX_REPLY_BYTES) {
+      // Answering NOTFOUND would drop an enforce policy; Postfix defers on TEMP and retries.
+      return new Answer(Reply.temp("the MTA-STS policy of " + domain + " is too large for a"
+          + " socketmap reply"), "too-large", detail);
+    }
+    return new Answer(reply, outcome, detail);
+  }
+
+  /**
+   * How many domains the cache holds in memory.
+   *
+   * @return the count
+   */
+  public long cachedDomains() {
+    return resolver.size();
+  }
+
+  @Override
+  public void close() {
+    if (reporter != null) {
+      reporter.close();
+    }
+    if (collector != null) {
+      collector.close();
+    }
+    resolver.close();
+    store.close();
+  }
+
+  private static PolicyStore openStore(DaemonConfig config) {
+    if (config.jdbc().isPresent()) {
+      return JdbcPolicyStore.create(new UrlDataSource(config.jdbc().get(),
+          config.jdbcUser().orElse(null), System.getenv("MTASTS_JDBC_PASSWORD")));
+    }
+    Path dir = config.store().orElse(
+        Path.of(System.getProperty("user.home"), ".cache", "mtasts", "policies"));
+    return FilePolicyStore.open(dir);
+  }
+
+  /** The JDK's trusted roots and the CA certificates of a PEM file, in one trust store. */
+  private static KeyStore trustStore(Path pemFile) {
+    try {
+      Collection<? extends Certificate> extra = CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(pemFile)));
+      if (extra.isEmpty()) {
+        throw new ConfigException("trust_pem " + pemFile + " holds no PEM certificate");
+      }
+      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+      ks.load(null, null);
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+      tmf.init((KeyStore) null);
+      int i = 0;
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x509) {
+          for (X509Certificate root : x509.getAcceptedIssuers()) {
+            ks.setCertificateEntry("jdk-" + i++, root);
+          }
+        }
+      }
+      i = 0;
+      for (Certificate c : extra) {
+        ks.setCertificateEntry("trust-pem-" + i++, c);
+      }
+      return ks;
+    } catch (IOException e) {
+      throw new ConfigException("cannot read trust_pem " + pemFile + ": " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new ConfigException("trust_pem " + pemFile + " is not a PEM certificate file: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Submits {@code mailto:} reports through the local {@code sendmail} program. */
+  private static final class Sendmail implements TlsRptMailer {
+    private final Path program;
+
+    Sendmail(Path program) {
+      this.program = program;
+    }
+
+    @Override
+    public CompletableFuture<Void> send(TlsRptEmail email) {
+      return CompletableFuture.runAsync(() -> {
+        List<String> cmd = new ArrayList<>(List.of(program.toString(), "-i", "-f", email.from(),
+            "--"));
+        cmd.addAll(email.recipients());
+        try {
+          Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+          try (OutputStream in = p.getOutputStream()) {
+            in.write(email.message());
+          }
+          if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(program + " did not finish within 60 s");
+          }
+          if (p.exitValue() != 0) {
+            throw new IllegalStateException(program + " exited with " + p.exitValue());
+          }
+        } catch (IOException e) {
+          throw new IllegalStateException("cannot run " + program + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      });
+    }
+  }
+
+  /** A minimal DataSource over DriverManager; the password never appears in toString. */
+  private record UrlDataSource(String url, @Nullable String user, @Nullable String password)
+      implements DataSource {
+    @Override
+    public Connection getConnection() throws SQLException {
+      return user == null ? DriverManager.getConnection(url)
+          : DriverManager.getConnection(url, user, password);
+    }
+
+    @Override
+    public Connection getConnection(String u, String p) throws SQLException {
+      return DriverManager.getConnection(url, u, p);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+      DriverManager.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() {
+      return DriverManager.getLoginTimeout();
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+      throw new SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      int q = url.indexOf('?');
+      return "UrlDataSource[" + (q < 0 ? url : url.substring(0, q)) + "]";
+    }
+  }
+}

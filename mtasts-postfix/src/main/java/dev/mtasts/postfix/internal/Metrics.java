@@ -1,0 +1,118 @@
+package dev.mtasts.postfix.internal;
+
+import dev.mtasts.postfix.DaemonEvents;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.LongSupplier;
+
+/**
+ * The daemon's Prometheus metrics, with fixed label values (never a domain name, so the number of
+ * series stays bounded).
+ */
+public final class Metrics implements DaemonEvents {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter queries;
+  private final Counter lookups;
+  private final Counter fetches;
+  private final Counter refreshFailures;
+  private final Counter storeErrors;
+  private final Counter malformed;
+  private final Counter rejected;
+  private final Gauge connections;
+  private final Histogram duration;
+
+  /**
+   * Registers the metrics.
+   *
+   * @param cachedDomains how many domains the cache holds, read at each scrape
+   */
+  public Metrics(LongSupplier cachedDomains) {
+    queries = Counter.builder().name("mtasts_postfix_queries_total")
+        .help("Socketmap queries answered, by reply (ok, notfound, temp, perm)")
+        .labelNames("reply").register(registry);
+    lookups = Counter.builder().name("mtasts_postfix_lookups_total")
+        .help("Keys answered, by what the lookup found (enforce, testing, none, no-policy,"
+            + " unavailable, parent-key, address, not-a-domain, timeout, too-large)")
+        .labelNames("outcome").register(registry);
+    fetches = Counter.builder().name("mtasts_postfix_policy_fetches_total")
+        .help("Policies fetched and stored").register(registry);
+    refreshFailures = Counter.builder().name("mtasts_postfix_refresh_failures_total")
+        .help("Failed refreshes of cached policies, by RFC 8460 result type")
+        .labelNames("result_type").register(registry);
+    storeErrors = Counter.builder().name("mtasts_postfix_store_errors_total")
+        .help("Policy store read or write failures").register(registry);
+    malformed = Counter.builder().name("mtasts_postfix_malformed_requests_total")
+        .help("Connections closed because a request was not a valid netstring").register(registry);
+    rejected = Counter.builder().name("mtasts_postfix_rejected_connections_total")
+        .help("Connections refused because max_connections were open").register(registry);
+    connections = Gauge.builder().name("mtasts_postfix_connections")
+        .help("Open client connections").register(registry);
+    duration = Histogram.builder().name("mtasts_postfix_query_duration_seconds")
+        .help("Time from a request to its reply").classicOnly()
+        .classicUpperBounds(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30)
+        .register(registry);
+    GaugeWithCallback.builder().name("mtasts_postfix_cached_domains")
+        .help("Domains held in the policy cache's memory")
+        .callback(cb -> cb.call(cachedDomains.getAsLong())).register(registry);
+  }
+
+  /**
+   * The registry to expose.
+   *
+   * @return the registry
+   */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Counts one answered query.
+   *
+   * @param reply the reply's status word, lower case
+   * @param outcome the lookup outcome word
+   * @param nanos the time from request to reply
+   */
+  public void answered(String reply, String outcome, long nanos) {
+    queries.labelValues(reply).inc();
+    lookups.labelValues(outcome).inc();
+    duration.observe(nanos / 1e9);
+  }
+
+  /** Counts a connection closed for a malformed request. */
+  public void malformed() {
+    malformed.inc();
+  }
+
+  /** Counts a connection refused over the limit. */
+  public void rejected() {
+    rejected.inc();
+  }
+
+  /** Counts a connection opened. */
+  public void opened() {
+    connections.inc();
+  }
+
+  /** Counts a connection closed. */
+  public void closed() {
+    connections.dec();
+  }
+
+  @Override
+  public void fetched(String domain) {
+    fetches.inc();
+  }
+
+  @Override
+  public void refreshFailed(String domain, String resultType) {
+    refreshFailures.labelValues(resultType).inc();
+  }
+
+  @Override
+  public void storeFailed(String domain) {
+    storeErrors.inc();
+  }
+}
