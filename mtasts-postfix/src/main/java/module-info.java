@@ -4,7 +4,7 @@
  */
 module dev.mtasts.postfix {
   requires static org.jspecify;
-  requires dev.mtasts.cache;
+  requires dev.mtasts.store;
   requires org.slf4j;
   requires io.prometheus.metrics.core;
   requires io.prometheus.metrics.model;

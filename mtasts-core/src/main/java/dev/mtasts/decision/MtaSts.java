@@ -17,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -278,6 +279,7 @@ public final class MtaSts implements AutoCloseable {
     private @Nullable PolicySource source;
     private Clock clock = Clock.systemUTC();
     private int policyPort = 443;
+    private @Nullable Duration fetchTimeout;
     private boolean revocationChecking;
     private int validationCache = CertificateVerifier.DEFAULT_VALIDATION_CACHE_SIZE;
     private boolean deferWhenUnavailable;
@@ -453,6 +455,22 @@ public final class MtaSts implements AutoCloseable {
     }
 
     /**
+     * Bounds each policy fetch: the connection must be made, and the whole policy received, within
+     * this time (by default 10 seconds to connect and 60 seconds in all).
+     *
+     * @param timeout the time allowed
+     * @return this builder
+     * @throws IllegalArgumentException when the timeout is not positive
+     */
+    public Builder fetchTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("the timeout must be positive");
+      }
+      this.fetchTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Fetches policies from another port than 443: for tests against a loopback policy host only
      * (RFC 8461 section 3.3 says 443).
      *
@@ -500,6 +518,9 @@ public final class MtaSts implements AutoCloseable {
         }
         if (policyPort != 443) {
           fb.port(policyPort);
+        }
+        if (fetchTimeout != null) {
+          fb.connectTimeout(fetchTimeout).deadline(fetchTimeout);
         }
         CertificateVerifier verifier = vb.build();
         PolicyResolver resolver = null;

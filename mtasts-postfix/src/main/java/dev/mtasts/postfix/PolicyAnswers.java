@@ -1,12 +1,12 @@
 package dev.mtasts.postfix;
 
 import dev.mtasts.cache.CachedPolicy;
-import dev.mtasts.cache.FilePolicyStore;
-import dev.mtasts.cache.JdbcPolicyStore;
+import dev.mtasts.store.FilePolicyStore;
+import dev.mtasts.store.JdbcPolicyStore;
 import dev.mtasts.cache.PolicyResolver;
 import dev.mtasts.cache.PolicyStore;
 import dev.mtasts.cache.ResolverListener;
-import dev.mtasts.decision.Failure;
+import dev.mtasts.result.Failure;
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.PolicyLookup;
 import dev.mtasts.decision.PolicyState;
@@ -82,20 +82,15 @@ public final class PolicyAnswers implements AutoCloseable {
 
   private final MtaSts mtaSts;
   private final PolicyResolver resolver;
-  private final PolicyStore store;
   private final @Nullable TlsRptCollector collector;
-  private final @Nullable TlsRptReporter reporter;
   private final Duration deadline;
   private final boolean deferWhenUnavailable;
 
-  private PolicyAnswers(MtaSts mtaSts, PolicyResolver resolver, PolicyStore store,
-      @Nullable TlsRptCollector collector, @Nullable TlsRptReporter reporter, Duration deadline,
+  private PolicyAnswers(MtaSts mtaSts, @Nullable TlsRptCollector collector, Duration deadline,
       boolean deferWhenUnavailable) {
     this.mtaSts = mtaSts;
-    this.resolver = resolver;
-    this.store = store;
+    this.resolver = mtaSts.cache().orElseThrow();
     this.collector = collector;
-    this.reporter = reporter;
     this.deadline = deadline;
     this.deferWhenUnavailable = deferWhenUnavailable;
   }
@@ -118,18 +113,9 @@ public final class PolicyAnswers implements AutoCloseable {
     if (!config.dns().isEmpty()) {
       dns.servers(config.dns());
     }
-    DnsjavaClient dnsClient = dns.build();
-    HttpsPolicyFetcher.Builder fetcher = HttpsPolicyFetcher.builder().connectTimeout(t).deadline(t);
-    if (config.policyPort() != 0) {
-      fetcher.port(config.policyPort());
-    }
-    if (config.trustPem().isPresent()) {
-      fetcher.trustStore(trustStore(config.trustPem().get()));
-    }
-    PolicyStore store = openStore(config);
-    PolicyResolver.Builder rb = PolicyResolver.builder(
-        new PolicyDiscoverer(dnsClient, fetcher.build()), store)
-        .listener(new ResolverListener() {
+    MtaSts.Builder mb = MtaSts.builder().dnsClient(dns.build()).fetchTimeout(t)
+        .store(openStore(config))
+        .cacheListener(new ResolverListener() {
           @Override
           public void onFetched(String domain, CachedPolicy policy) {
             events.fetched(domain);
@@ -145,43 +131,45 @@ public final class PolicyAnswers implements AutoCloseable {
           public void onStoreError(String domain, RuntimeException error) {
             events.storeFailed(domain);
           }
-        });
-    if (!daemon) {
-      rb.proactiveRefresh(Duration.ZERO);
-    }
-    PolicyResolver resolver = rb.build();
-    MtaSts.Builder mb = MtaSts.builder().policySource(resolver)
+        })
         .deferWhenUnavailable(config.deferWhenUnavailable());
+    if (config.policyPort() != 0) {
+      mb.policyHostPort(config.policyPort());
+    }
+    if (config.trustPem().isPresent()) {
+      mb.trustStore(trustStore(config.trustPem().get()));
+    }
+    if (!daemon) {
+      mb.cache(c -> c.proactiveRefresh(Duration.ZERO));
+    }
     TlsRptCollector collector = null;
-    TlsRptReporter reporter = null;
     if (daemon && config.tlsrpt().isPresent()) {
       DaemonConfig.TlsRpt r = config.tlsrpt().get();
       try {
+        Files.createDirectories(r.stateDir());
         FileTlsRptStore reports = new FileTlsRptStore(r.stateDir());
         collector = TlsRptCollector.builder().store(reports).build();
-        reporter = TlsRptReporter.builder()
+        mb.reporting(TlsRptReporter.builder()
             .collector(collector)
-            .discoverer(new TlsRptDiscoverer(dnsClient))
             .organizationName(r.organization())
             .contactInfo(r.contact())
             .mailFrom(r.mailFrom())
-            .https(HttpsReportSender.builder().build())
             .mailer(new Sendmail(r.sendmail()))
-            .store(reports)
-            .build();
-        reporter.start();
+            .store(reports));
       } catch (IOException | RuntimeException e) {
-        resolver.close();
-        store.close();
         throw new ConfigException("cannot start TLS-RPT reporting in " + r.stateDir() + ": "
             + e.getMessage(), e);
       }
-      mb.tlsRpt(collector);
+    }
+    MtaSts mtaSts;
+    try {
+      mtaSts = mb.build();
+    } catch (java.io.UncheckedIOException e) {
+      throw new ConfigException("cannot start TLS-RPT reporting: " + e.getMessage(), e);
     }
     // The deadline of one answer: the TXT lookup and the fetch, each within the timeout.
     Duration deadline = t.multipliedBy(2).plusSeconds(1);
-    return new PolicyAnswers(mb.build(), resolver, store, collector, reporter, deadline,
-        config.deferWhenUnavailable());
+    return new PolicyAnswers(mtaSts, collector, deadline, config.deferWhenUnavailable());
   }
 
   /**
@@ -238,8 +226,7 @@ public final class PolicyAnswers implements AutoCloseable {
           : new Answer(Reply.NOT_FOUND, "testing", detail);
       case NONE -> new Answer(Reply.NOT_FOUND, "none", detail);
       case NO_POLICY -> {
-        if (collector != null && state instanceof PolicyState.Absent absent
-            && absent.reason() == PolicyState.AbsentReason.POLICY_FAILURE) {
+        if (collector != null && state instanceof PolicyState.PolicyFailure) {
           // RFC 8460 section 4.3.2.1: a policy that cannot be fetched or is invalid is reported;
           // the session that follows goes without MTA-STS. The MX host is not known here.
           collector.onVerdict(new VerdictEvent(lookup, "", SessionDetails.NONE,
@@ -263,8 +250,11 @@ public final class PolicyAnswers implements AutoCloseable {
       }
       return s;
     }
-    PolicyState.Absent absent = (PolicyState.Absent) state;
-    return absent.detail();
+    if (state instanceof PolicyState.PolicyFailure failure) {
+      return failure.failure().detail();
+    }
+    return state instanceof PolicyState.Unavailable unavailable ? unavailable.detail()
+        : ((PolicyState.NoPolicy) state).detail();
   }
 
   private static Answer policyReply(Zone zone, String domain, Policy policy, String outcome,
@@ -313,24 +303,17 @@ public final class PolicyAnswers implements AutoCloseable {
 
   @Override
   public void close() {
-    if (reporter != null) {
-      reporter.close();
-    }
-    if (collector != null) {
-      collector.close();
-    }
-    resolver.close();
-    store.close();
+    mtaSts.close(); // the cache, the store, and the TLS-RPT reporter with its collector
   }
 
   private static PolicyStore openStore(DaemonConfig config) {
     if (config.jdbc().isPresent()) {
-      return JdbcPolicyStore.create(new UrlDataSource(config.jdbc().get(),
-          config.jdbcUser().orElse(null), System.getenv("MTASTS_JDBC_PASSWORD")));
+      return JdbcPolicyStore.builder(new UrlDataSource(config.jdbc().get(),
+          config.jdbcUser().orElse(null), System.getenv("MTASTS_JDBC_PASSWORD"))).build();
     }
     Path dir = config.store().orElse(
         Path.of(System.getProperty("user.home"), ".cache", "mtasts", "policies"));
-    return FilePolicyStore.open(dir);
+    return FilePolicyStore.builder(dir).build();
   }
 
   /** The JDK's trusted roots and the CA certificates of a PEM file, in one trust store. */
