@@ -260,7 +260,13 @@ public final class MtaSts implements AutoCloseable {
    * @param clock the facade's clock
    */
   public record Context(DnsClient dns, SSLContext tls, Clock clock) {
-    /** Creates the context. */
+    /**
+     * Creates the context.
+     *
+     * @param dns the facade's DNS client
+     * @param tls a TLS context trusting what the facade trusts (for HTTPS report delivery)
+     * @param clock the facade's clock
+     */
     public Context {
       Objects.requireNonNull(dns, "dns");
       Objects.requireNonNull(tls, "tls");
