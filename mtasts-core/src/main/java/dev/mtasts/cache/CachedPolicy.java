@@ -22,7 +22,14 @@ public record CachedPolicy(String domain, String id, Policy policy, Instant fetc
    */
   public static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(5);
 
-  /** Creates a cached policy. */
+  /**
+   * Creates a cached policy.
+   *
+   * @param domain the policy domain, in lower-case A-label form
+   * @param id the {@code id} of the {@code _mta-sts} record the policy was fetched under
+   * @param policy the policy
+   * @param fetchedAt when the policy was last fetched (or confirmed by an unchanged id)
+   */
   public CachedPolicy {
     Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(id, "id");

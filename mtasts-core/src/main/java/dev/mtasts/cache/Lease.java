@@ -14,7 +14,13 @@ import java.util.Objects;
  * @param expiresAt when the lease lapses, by the store's clock
  */
 public record Lease(String domain, String owner, Instant expiresAt) {
-  /** Creates a lease. */
+  /**
+   * Creates a lease.
+   *
+   * @param domain the policy domain, lower-case A-label form
+   * @param owner who holds the lease: unique per MTA instance, for example host name and process id
+   * @param expiresAt when the lease lapses, by the store's clock
+   */
   public Lease {
     Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(owner, "owner");

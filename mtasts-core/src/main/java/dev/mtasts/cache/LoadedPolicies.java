@@ -10,7 +10,12 @@ import java.util.List;
  * @param problems the entries that could not be read; empty when all were fine
  */
 public record LoadedPolicies(List<CachedPolicy> policies, List<StoreProblem> problems) {
-  /** Creates the result; the lists are copied. */
+  /**
+   * Creates the result; the lists are copied.
+   *
+   * @param policies the stored policies, in no particular order, one per domain
+   * @param problems the entries that could not be read; empty when all were fine
+   */
   public LoadedPolicies {
     policies = List.copyOf(policies);
     problems = List.copyOf(problems);

@@ -8,9 +8,10 @@ import java.util.Optional;
  * Where cached policies survive restarts: the persistent half of the policy cache. The resolver
  * writes every successfully fetched policy here and warms its in-memory cache from here at start.
  *
- * <p>Two implementations come with the library: {@code dev.mtasts.store.FilePolicyStore} (one file per domain, the
- * embedded default) and {@code dev.mtasts.store.JdbcPolicyStore} (any {@link javax.sql.DataSource}; one table shared
- * by a fleet of MTAs). Others may be plugged in; they must keep the contract below.
+ * <p>Two implementations come with the library, in {@code mtasts-cache}: {@code
+ * dev.mtasts.store.FilePolicyStore} (one file per domain, the embedded default) and {@code
+ * dev.mtasts.store.JdbcPolicyStore} (any {@code javax.sql.DataSource}; one table shared by a fleet
+ * of MTAs). Others may be plugged in; they must keep the contract below.
  *
  * <h2>Contract</h2>
  *

@@ -32,8 +32,13 @@ public class PolicyStoreException extends RuntimeException {
     DATABASE
   }
 
+  /** What went wrong. */
   private final Reason reason;
+
+  /** The domain concerned, or {@code null} when the failure is not about one domain. */
   private final @Nullable String domain;
+
+  /** Where: a path, or a table and row. */
   private final String location;
 
   /**

@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param source how the resolver got there
  */
 public record Resolution(PolicyState state, Source source) {
-  /** Creates a resolution. */
+  /**
+   * Creates a resolution.
+   *
+   * @param state the policy state handed to the decision API
+   * @param source how the resolver got there
+   */
   public Resolution {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(source, "source");

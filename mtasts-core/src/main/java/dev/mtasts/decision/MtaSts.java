@@ -251,7 +251,6 @@ public final class MtaSts implements AutoCloseable {
     return new PolicyLookup(state, verifier, listener, deferWhenUnavailable);
   }
 
-
   /**
    * Reporting that starts and stops with the facade, such as TLS-RPT ({@code
    * dev.mtasts.tlsrpt.TlsRptReporter.Builder} is one).

@@ -306,7 +306,12 @@ public final class PolicyLookup {
    * @param message what to do, for logs
    */
   public record RetryLater(String domain, String message) {
-    /** Creates the instruction. */
+    /**
+     * Creates the instruction.
+     *
+     * @param domain the policy domain
+     * @param message what to do, for logs
+     */
     public RetryLater {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(message, "message");

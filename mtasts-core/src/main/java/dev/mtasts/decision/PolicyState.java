@@ -33,7 +33,16 @@ public sealed interface PolicyState permits PolicyState.Applied, PolicyState.NoP
    */
   record Applied(String domain, String id, Policy policy, Instant fetchedAt,
       Optional<Failure> refreshFailure) implements PolicyState {
-    /** Creates the state. */
+    /**
+     * Creates the state.
+     *
+     * @param domain the policy domain
+     * @param id the record id the policy was fetched under
+     * @param policy the policy
+     * @param fetchedAt when it was fetched
+     * @param refreshFailure when the policy is applied from the cache because a refresh failed,
+     *     that failure (reportable: RFC 8461 section 6)
+     */
     public Applied {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(id, "id");
@@ -51,7 +60,12 @@ public sealed interface PolicyState permits PolicyState.Applied, PolicyState.NoP
    * @param detail why, for people; safe to log
    */
   record NoPolicy(String domain, String detail) implements PolicyState {
-    /** Creates the state. */
+    /**
+     * Creates the state.
+     *
+     * @param domain the policy domain
+     * @param detail why, for people; safe to log
+     */
     public NoPolicy {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(detail, "detail");
@@ -67,7 +81,12 @@ public sealed interface PolicyState permits PolicyState.Applied, PolicyState.NoP
    * @param detail what failed, for people; safe to log
    */
   record Unavailable(String domain, String detail) implements PolicyState {
-    /** Creates the state. */
+    /**
+     * Creates the state.
+     *
+     * @param domain the policy domain
+     * @param detail what failed, for people; safe to log
+     */
     public Unavailable {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(detail, "detail");
@@ -83,7 +102,12 @@ public sealed interface PolicyState permits PolicyState.Applied, PolicyState.NoP
    * @param failure the fetch's failure, with the result type to report
    */
   record PolicyFailure(String domain, Failure failure) implements PolicyState {
-    /** Creates the state. */
+    /**
+     * Creates the state.
+     *
+     * @param domain the policy domain
+     * @param failure the fetch's failure, with the result type to report
+     */
     public PolicyFailure {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(failure, "failure");

@@ -23,7 +23,16 @@ public record SessionDetails(Optional<InetAddress> sendingMtaIp, Optional<InetAd
   public static final SessionDetails NONE =
       new SessionDetails(Optional.empty(), Optional.empty(), Optional.empty(), false);
 
-  /** Creates session details. */
+  /**
+   * Creates session details.
+   *
+   * @param sendingMtaIp the local address the session was opened from
+   * @param receivingIp the address of the MX host the session went to
+   * @param receivingMxHelo the host name from the server's EHLO (or HELO) response, as announced
+   * @param tlsReportDelivery whether this session delivers a TLS-RPT report by email: RFC 8460
+   *     section 5.3.1 requires such a message to be delivered despite MTA-STS and DANE failures, so
+   *     the verdict never refuses it, and the session is left out of the next report
+   */
   public SessionDetails {
     Objects.requireNonNull(sendingMtaIp, "sendingMtaIp");
     Objects.requireNonNull(receivingIp, "receivingIp");

@@ -15,7 +15,11 @@ public sealed interface Verdict permits Verdict.Deliver, Verdict.DeliverAndRepor
    * @param failure what failed
    */
   record DeliverAndReport(Failure failure) implements Verdict {
-    /** Creates the verdict. */
+    /**
+     * Creates the verdict.
+     *
+     * @param failure what failed
+     */
     public DeliverAndReport {
       Objects.requireNonNull(failure, "failure");
     }
@@ -28,7 +32,11 @@ public sealed interface Verdict permits Verdict.Deliver, Verdict.DeliverAndRepor
    * @param failure what failed
    */
   record Refuse(Failure failure) implements Verdict {
-    /** Creates the verdict. */
+    /**
+     * Creates the verdict.
+     *
+     * @param failure what failed
+     */
     public Refuse {
       Objects.requireNonNull(failure, "failure");
     }

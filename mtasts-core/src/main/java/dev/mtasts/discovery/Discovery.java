@@ -38,7 +38,15 @@ public sealed interface Discovery
    */
   record Found(String domain, StsRecord record, Policy policy, Instant fetchedAt,
       List<Problem> warnings) implements Discovery {
-    /** Creates the outcome; the list is copied. */
+    /**
+     * Creates the outcome; the list is copied.
+     *
+     * @param domain the policy domain
+     * @param record the {@code _mta-sts} record
+     * @param policy the policy
+     * @param fetchedAt when the policy was fetched
+     * @param warnings tolerated problems of the record and the policy body
+     */
     public Found {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(record, "record");
@@ -58,7 +66,14 @@ public sealed interface Discovery
    */
   record NoPolicy(String domain, NoPolicyReason reason, String detail, List<Problem> problems)
       implements Discovery {
-    /** Creates the outcome; the list is copied. */
+    /**
+     * Creates the outcome; the list is copied.
+     *
+     * @param domain the policy domain
+     * @param reason why
+     * @param detail what was found, for people; safe to log
+     * @param problems the record parser's errors and warnings, when there was an answer to parse
+     */
     public NoPolicy {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(reason, "reason");
@@ -76,7 +91,13 @@ public sealed interface Discovery
    */
   record TemporaryFailure(String domain, DnsResult.Reason reason, String detail)
       implements Discovery {
-    /** Creates the outcome. */
+    /**
+     * Creates the outcome.
+     *
+     * @param domain the policy domain
+     * @param reason the kind of DNS failure
+     * @param detail what happened, for people; safe to log
+     */
     public TemporaryFailure {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(reason, "reason");
@@ -98,7 +119,18 @@ public sealed interface Discovery
    */
   record PolicyFailure(String domain, StsRecord record, ResultType resultType, String detail,
       List<Problem> problems, List<String> receivedPolicy) implements Discovery {
-    /** Creates the outcome; the lists are copied. */
+    /**
+     * Creates the outcome; the lists are copied.
+     *
+     * @param domain the policy domain
+     * @param record the {@code _mta-sts} record
+     * @param resultType {@link ResultType#STS_POLICY_FETCH_ERROR}, {@link
+     *     ResultType#STS_WEBPKI_INVALID} or {@link ResultType#STS_POLICY_INVALID}
+     * @param detail what went wrong, for people; safe to log
+     * @param problems for an invalid policy, the parser's errors
+     * @param receivedPolicy for an invalid policy, its lines as received (bounded; see {@link
+     *     dev.mtasts.fetch.FetchResult.Failed#receivedPolicy()}); otherwise empty
+     */
     public PolicyFailure {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(record, "record");

@@ -21,7 +21,13 @@ public sealed interface RecordLookup
    * @param warnings tolerated problems of the answer
    */
   record Present(StsRecord record, Duration ttl, List<Problem> warnings) implements RecordLookup {
-    /** Creates the outcome; the list is copied. */
+    /**
+     * Creates the outcome; the list is copied.
+     *
+     * @param record the record
+     * @param ttl the DNS TTL of the answer
+     * @param warnings tolerated problems of the answer
+     */
     public Present {
       Objects.requireNonNull(record, "record");
       Objects.requireNonNull(ttl, "ttl");
@@ -39,7 +45,13 @@ public sealed interface RecordLookup
    */
   record Absent(NoPolicyReason reason, String detail, List<Problem> problems)
       implements RecordLookup {
-    /** Creates the outcome; the list is copied. */
+    /**
+     * Creates the outcome; the list is copied.
+     *
+     * @param reason which of these
+     * @param detail what was found, for people; safe to log
+     * @param problems the record parser's errors and warnings, when there was an answer to parse
+     */
     public Absent {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");
@@ -54,7 +66,12 @@ public sealed interface RecordLookup
    * @param detail what happened, for people; safe to log
    */
   record Failed(DnsResult.Reason reason, String detail) implements RecordLookup {
-    /** Creates the outcome. */
+    /**
+     * Creates the outcome.
+     *
+     * @param reason the kind of DNS failure
+     * @param detail what happened, for people; safe to log
+     */
     public Failed {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");

@@ -32,7 +32,12 @@ public sealed interface DnsResult<T>
    * @param <T> the type of the answer
    */
   record Answer<T>(T value, Duration ttl) implements DnsResult<T> {
-    /** Creates an answer. */
+    /**
+     * Creates an answer.
+     *
+     * @param value the records
+     * @param ttl the smallest TTL of the answer's records
+     */
     public Answer {
       Objects.requireNonNull(value, "value");
       Objects.requireNonNull(ttl, "ttl");
@@ -61,7 +66,12 @@ public sealed interface DnsResult<T>
    * @param <T> the type the answer would have had
    */
   record TemporaryFailure<T>(Reason reason, String detail) implements DnsResult<T> {
-    /** Creates a temporary failure. */
+    /**
+     * Creates a temporary failure.
+     *
+     * @param reason the kind of failure
+     * @param detail what happened, for people; safe to log
+     */
     public TemporaryFailure {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");

@@ -12,6 +12,8 @@ public record MxHost(int preference, String host) {
   /**
    * Creates an MX host.
    *
+   * @param preference the preference; lower is tried first
+   * @param host the exchange host name, lower case, without a trailing dot
    * @throws IllegalArgumentException when the preference is outside 0..65535
    */
   public MxHost {

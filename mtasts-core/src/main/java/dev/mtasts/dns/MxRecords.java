@@ -34,6 +34,7 @@ public sealed interface MxRecords permits MxRecords.Explicit, MxRecords.Implicit
     /**
      * Creates the list; it is copied.
      *
+     * @param hosts the exchangers ordered by preference (equal preferences in answer order)
      * @throws IllegalArgumentException when {@code hosts} is empty
      */
     public Explicit {
@@ -50,7 +51,11 @@ public sealed interface MxRecords permits MxRecords.Explicit, MxRecords.Implicit
    * @param domain the domain, which takes the place of the MX host
    */
   record Implicit(String domain) implements MxRecords {
-    /** Creates an implicit MX. */
+    /**
+     * Creates an implicit MX.
+     *
+     * @param domain the domain, which takes the place of the MX host
+     */
     public Implicit {
       Objects.requireNonNull(domain, "domain");
     }

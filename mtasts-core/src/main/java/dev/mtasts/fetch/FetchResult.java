@@ -18,7 +18,13 @@ public sealed interface FetchResult permits FetchResult.Fetched, FetchResult.Fai
    * @param fetchedAt when the response was complete
    */
   record Fetched(Policy policy, List<Problem> warnings, Instant fetchedAt) implements FetchResult {
-    /** Creates the result; the list is copied. */
+    /**
+     * Creates the result; the list is copied.
+     *
+     * @param policy the policy
+     * @param warnings tolerated problems of the body
+     * @param fetchedAt when the response was complete
+     */
     public Fetched {
       Objects.requireNonNull(policy, "policy");
       Objects.requireNonNull(fetchedAt, "fetchedAt");
@@ -39,7 +45,17 @@ public sealed interface FetchResult permits FetchResult.Fetched, FetchResult.Fai
    */
   record Failed(ResultType resultType, String detail, List<Problem> problems,
       List<String> receivedPolicy) implements FetchResult {
-    /** Creates the result; the lists are copied. */
+    /**
+     * Creates the result; the lists are copied.
+     *
+     * @param resultType {@link ResultType#STS_WEBPKI_INVALID} for certificate problems of the
+     *     policy host, {@link ResultType#STS_POLICY_FETCH_ERROR} for network and HTTP problems,
+     *     {@link ResultType#STS_POLICY_INVALID} for a body that is not a valid policy
+     * @param detail what went wrong, for people; safe to log
+     * @param problems for an invalid body, the parser's errors; otherwise empty
+     * @param receivedPolicy for an invalid body, its lines as received, bounded in number and
+     *     length for a TLS-RPT {@code policy-string} (RFC 8460 section 4.4); otherwise empty
+     */
     public Failed {
       Objects.requireNonNull(resultType, "resultType");
       Objects.requireNonNull(detail, "detail");

@@ -16,6 +16,7 @@ public record HostName(String value) {
   /**
    * Wraps a name that is already in normal form.
    *
+   * @param value the name in normal form
    * @throws IllegalArgumentException when {@code value} is not in normal form; use {@link
    *     #parse(String)} for names from elsewhere
    */

@@ -20,6 +20,7 @@ public record MxPattern(String value) {
   /**
    * Creates a pattern from its policy text; upper-case letters are lowered.
    *
+   * @param value the pattern, lower case, without a trailing dot
    * @throws IllegalArgumentException when {@code value} is not {@code ["*."] Domain} (RFC 5321) in
    *     A-label form: for example a trailing dot, a U-label, an underscore or a partial wildcard
    */

@@ -63,7 +63,12 @@ public sealed interface ParseResult<T> permits ParseResult.Valid, ParseResult.In
    * @param <T> the type of the value
    */
   record Valid<T>(T get, List<Problem> warnings) implements ParseResult<T> {
-    /** Creates a valid result; the list is copied. */
+    /**
+     * Creates a valid result; the list is copied.
+     *
+     * @param get the value
+     * @param warnings tolerated problems
+     */
     public Valid {
       Objects.requireNonNull(get, "get");
       warnings = List.copyOf(warnings);
@@ -91,6 +96,8 @@ public sealed interface ParseResult<T> permits ParseResult.Valid, ParseResult.In
     /**
      * Creates an invalid result; the lists are copied.
      *
+     * @param errors why the input is invalid; never empty
+     * @param warnings tolerated problems found along the way
      * @throws IllegalArgumentException when {@code errors} is empty
      */
     public Invalid {

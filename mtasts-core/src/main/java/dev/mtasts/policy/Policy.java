@@ -40,6 +40,10 @@ public record Policy(String version, Mode mode, Duration maxAge, List<MxPattern>
   /**
    * Creates a policy; the list of patterns is copied.
    *
+   * @param version the policy version, always {@value #VERSION}
+   * @param mode what a sender does when validation fails
+   * @param maxAge how long the policy may be cached after it was fetched
+   * @param mx the permitted MX host patterns, in policy order
    * @throws IllegalArgumentException when the version is not {@value #VERSION}, {@code maxAge} is
    *     negative, over {@link #MAX_AGE_LIMIT} or not whole seconds, or {@code mx} is empty while the
    *     mode is not {@link Mode#NONE}

@@ -72,6 +72,10 @@ public record Problem(Kind kind, int line, int column, String message) {
   /**
    * Creates a problem.
    *
+   * @param kind what is wrong, for programs
+   * @param line the line (policy) or record number (TXT answer), or 0 for the whole input
+   * @param column the position within the line or record, or 0 when not tied to one
+   * @param message what is wrong and, where it helps, how to fix it
    * @throws IllegalArgumentException when {@code line} or {@code column} is negative
    */
   public Problem {

@@ -25,6 +25,9 @@ public record StsRecord(String id, Map<String, String> extensions) {
   /**
    * Creates a record; the map is copied, keeping its order.
    *
+   * @param id the policy id: 1 to 32 ASCII letters and digits
+   * @param extensions unknown fields, in record order (the first of a repeated name), which senders
+   *     ignore
    * @throws IllegalArgumentException when the id is not 1 to 32 letters and digits, or an extension
    *     has an invalid name or value or is named {@code id} or {@code v}
    */

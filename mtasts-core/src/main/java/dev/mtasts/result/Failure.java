@@ -20,7 +20,18 @@ import java.util.Objects;
  */
 public record Failure(ResultType resultType, String failureReasonCode, String detail,
     List<String> receivedPolicy) {
-  /** Creates a failure; the list is copied. */
+  /**
+   * Creates a failure; the list is copied.
+   *
+   * @param resultType the result type
+   * @param failureReasonCode a short code for the {@code failure-reason-code} field, such as {@code
+   *     mx-not-in-policy} or {@code tls-version}
+   * @param detail what failed, for people; safe to log
+   * @param receivedPolicy for a policy that was fetched but is invalid ({@link
+   *     ResultType#STS_POLICY_INVALID}), its lines as received, bounded in number and length: the
+   *     report's {@code policy-string} (RFC 8460 section 4.4); otherwise empty. Attacker-controlled
+   *     text: escape it before logging it.
+   */
   public Failure {
     Objects.requireNonNull(resultType, "resultType");
     Objects.requireNonNull(failureReasonCode, "failureReasonCode");

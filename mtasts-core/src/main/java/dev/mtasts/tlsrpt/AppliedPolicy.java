@@ -25,6 +25,12 @@ public record AppliedPolicy(PolicyType policyType, List<String> policyString, St
   /**
    * Creates an applied policy; the lists are copied and the domain is normalised to A-labels.
    *
+   * @param policyType the type
+   * @param policyString the policy as strings: the MTA-STS policy lines ({@link Policy#toLines()}),
+   *     the lines of an invalid MTA-STS policy as received, or one string per TLSA record; empty
+   *     when no policy was found or it could not be fetched
+   * @param policyDomain the policy domain, lower-case A-labels
+   * @param mxHost the {@code mx} patterns of an MTA-STS policy; empty otherwise
    * @throws IllegalArgumentException when the domain is not a valid domain name
    */
   public AppliedPolicy {

@@ -11,7 +11,12 @@ import java.util.Objects;
  * @param result the applied policy (with its policy domain) and its counts
  */
 public record DailyCounts(LocalDate day, PolicyResult result) {
-  /** Creates the counts. */
+  /**
+   * Creates the counts.
+   *
+   * @param day the UTC day
+   * @param result the applied policy (with its policy domain) and its counts
+   */
   public DailyCounts {
     Objects.requireNonNull(day, "day");
     Objects.requireNonNull(result, "result");

@@ -10,7 +10,13 @@ import java.util.Objects;
  * @param detail what happened, for logs
  */
 public record DeliveryResult(boolean delivered, String detail) {
-  /** Creates an outcome. */
+  /**
+   * Creates an outcome.
+   *
+   * @param delivered whether the destination accepted the report (an HTTPS 2xx, or the mailer took
+   *     the message)
+   * @param detail what happened, for logs
+   */
   public DeliveryResult {
     Objects.requireNonNull(detail, "detail");
   }

@@ -16,6 +16,10 @@ public record FailureDetail(SessionFailure failure, long failedSessionCount,
   /**
    * Creates an entry.
    *
+   * @param failure what failed, where
+   * @param failedSessionCount how many sessions failed so
+   * @param additionalInformation the {@code additional-information} URI, if the reporter publishes
+   *     one
    * @throws IllegalArgumentException when the count is negative
    */
   public FailureDetail {

@@ -23,7 +23,20 @@ import java.util.Objects;
 public record PendingReport(String reportId, String policyDomain, String submitter, LocalDate day,
     String fileName, byte[] gzip, URI destination, Instant created, Instant nextAttempt,
     int attempts) {
-  /** Creates a pending report. */
+  /**
+   * Creates a pending report.
+   *
+   * @param reportId the report's id
+   * @param policyDomain the policy domain the report is about
+   * @param submitter the reporting domain (the domain of the report's contact address)
+   * @param day the UTC day the report covers
+   * @param fileName the report's file name
+   * @param gzip the gzip-compressed report; not copied, do not change it
+   * @param destination where to deliver it: a {@code mailto:} or {@code https:} URI
+   * @param created when the report was built; retries stop 24 hours after the first attempt
+   * @param nextAttempt when to try next
+   * @param attempts how many attempts failed so far
+   */
   public PendingReport {
     Objects.requireNonNull(reportId, "reportId");
     Objects.requireNonNull(policyDomain, "policyDomain");

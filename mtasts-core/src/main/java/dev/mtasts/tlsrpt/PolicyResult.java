@@ -17,6 +17,10 @@ public record PolicyResult(AppliedPolicy policy, long totalSuccessfulSessionCoun
   /**
    * Creates an entry; the list is copied.
    *
+   * @param policy the applied policy
+   * @param totalSuccessfulSessionCount sessions that negotiated a policy-compliant TLS connection
+   * @param totalFailureSessionCount sessions that failed
+   * @param failureDetails the failures by kind; counts may overlap (RFC 8460 section 4)
    * @throws IllegalArgumentException when a count is negative
    */
   public PolicyResult {

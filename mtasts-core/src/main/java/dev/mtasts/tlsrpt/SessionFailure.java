@@ -21,7 +21,16 @@ public record SessionFailure(ResultType resultType, Optional<String> failureReas
     String receivingMxHostname, Optional<String> sendingMtaIp, Optional<String> receivingIp,
     Optional<String> receivingMxHelo) {
 
-  /** Creates a session failure. */
+  /**
+   * Creates a session failure.
+   *
+   * @param resultType the result type
+   * @param failureReasonCode the {@code failure-reason-code}, a short error code or text
+   * @param receivingMxHostname the MX host name the session went to
+   * @param sendingMtaIp the sending address, in RFC 5952 text form for IPv6
+   * @param receivingIp the receiving address, in RFC 5952 text form for IPv6
+   * @param receivingMxHelo the EHLO name the server announced
+   */
   public SessionFailure {
     Objects.requireNonNull(resultType, "resultType");
     Objects.requireNonNull(failureReasonCode, "failureReasonCode");

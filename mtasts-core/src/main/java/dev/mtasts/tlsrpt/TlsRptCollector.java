@@ -38,13 +38,14 @@ import org.slf4j.LoggerFactory;
  * successful sessions and the failed ones, with failure details keyed by result type, sending IP,
  * receiving MX host, receiving IP, EHLO name and failure reason code.
  *
- * <p>It is a {@link VerdictListener}: wired into {@link dev.mtasts.decision.MtaSts.Builder#tlsRpt}
- * it sees every verdict of the decision API, so an MTA has nothing more to call per delivery. Pass
- * {@link SessionDetails} to the {@code verify} and {@code starttlsNotSupported} overloads that take
- * them to get addresses and EHLO names into the report (the trust manager of {@link
- * dev.mtasts.decision.MtaSts#trustManager} takes the addresses from its socket). MTAs that validate DANE themselves count
- * those sessions with {@link #success(AppliedPolicy)} and {@link #failure(AppliedPolicy,
- * SessionFailure)}.
+ * <p>It is a {@link VerdictListener}: given to a {@link TlsRptReporter.Builder#collector
+ * TlsRptReporter} that is added with {@link dev.mtasts.decision.MtaSts.Builder#reporting
+ * MtaSts.Builder.reporting}, it sees every verdict of the decision API, so an MTA has nothing more
+ * to call per delivery. Pass {@link SessionDetails} to the {@code verify} and {@code
+ * starttlsNotSupported} overloads that take them to get addresses and EHLO names into the report
+ * (the trust manager of {@link dev.mtasts.decision.MtaSts#trustManager} takes the addresses from
+ * its socket). MTAs that validate DANE themselves count those sessions with {@link
+ * #success(AppliedPolicy)} and {@link #failure(AppliedPolicy, SessionFailure)}.
  *
  * <p>How a verdict is counted:
  *

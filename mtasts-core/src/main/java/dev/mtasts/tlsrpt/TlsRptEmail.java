@@ -39,7 +39,16 @@ public record TlsRptEmail(String from, List<String> recipients, String policyDom
   private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME
       .withZone(ZoneOffset.UTC);
 
-  /** Creates an email; the list is copied. */
+  /**
+   * Creates an email; the list is copied.
+   *
+   * @param from the envelope sender and {@code From} address
+   * @param recipients the envelope recipients (the addresses of the {@code mailto:} URI)
+   * @param policyDomain the policy domain reported on
+   * @param submitter the reporting domain
+   * @param reportId the report id
+   * @param message the message, CRLF line ends, US-ASCII; not copied, do not change it
+   */
   public TlsRptEmail {
     Objects.requireNonNull(from, "from");
     recipients = List.copyOf(recipients);

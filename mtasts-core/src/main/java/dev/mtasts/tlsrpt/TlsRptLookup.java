@@ -24,7 +24,13 @@ public sealed interface TlsRptLookup
    * @param warnings tolerated problems of the answer (skipped URIs among them)
    */
   record Found(String domain, TlsRptRecord record, List<Problem> warnings) implements TlsRptLookup {
-    /** Creates the outcome; the list is copied. */
+    /**
+     * Creates the outcome; the list is copied.
+     *
+     * @param domain the policy domain
+     * @param record the record
+     * @param warnings tolerated problems of the answer (skipped URIs among them)
+     */
     public Found {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(record, "record");
@@ -41,7 +47,13 @@ public sealed interface TlsRptLookup
    * @param problems the parser's errors and warnings, when there was an answer to parse
    */
   record NotFound(String domain, String detail, List<Problem> problems) implements TlsRptLookup {
-    /** Creates the outcome; the list is copied. */
+    /**
+     * Creates the outcome; the list is copied.
+     *
+     * @param domain the policy domain
+     * @param detail what was found, for people; safe to log
+     * @param problems the parser's errors and warnings, when there was an answer to parse
+     */
     public NotFound {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(detail, "detail");
@@ -57,7 +69,13 @@ public sealed interface TlsRptLookup
    * @param detail what happened, for people; safe to log
    */
   record Failed(String domain, DnsResult.Reason reason, String detail) implements TlsRptLookup {
-    /** Creates the outcome. */
+    /**
+     * Creates the outcome.
+     *
+     * @param domain the policy domain
+     * @param reason the kind of DNS failure
+     * @param detail what happened, for people; safe to log
+     */
     public Failed {
       Objects.requireNonNull(domain, "domain");
       Objects.requireNonNull(reason, "reason");

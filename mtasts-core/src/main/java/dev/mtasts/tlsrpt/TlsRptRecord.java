@@ -31,6 +31,11 @@ public record TlsRptRecord(List<URI> rua, Map<String, String> extensions) {
   /**
    * Creates a record; the list and map are copied, keeping their order.
    *
+   * @param rua the report destinations the library can deliver to, {@code mailto:} and {@code
+   *     https:} URIs in record order, never empty; URIs of other schemes are left out when parsing
+   *     (with a warning)
+   * @param extensions unknown fields, in record order (the first of a repeated name), which senders
+   *     ignore
    * @throws IllegalArgumentException when {@code rua} is empty or holds a URI that is not an absolute
    *     {@code mailto:} or {@code https:} URI, or an extension has an invalid name or value or is named
    *     {@code v} or {@code rua}

@@ -15,7 +15,11 @@ import java.util.function.Supplier;
  */
 public record FixedPolicySource(Supplier<PolicyState> state) implements PolicySource {
 
-  /** Creates the source. */
+  /**
+   * Creates the source.
+   *
+   * @param state supplies the state; called on every lookup, so a test may change what it answers
+   */
   public FixedPolicySource {
     Objects.requireNonNull(state, "state");
   }

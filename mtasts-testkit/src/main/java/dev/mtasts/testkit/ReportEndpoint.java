@@ -46,7 +46,13 @@ public final class ReportEndpoint implements AutoCloseable {
    * @param json the report JSON, gunzipped when it arrived compressed
    */
   public record Received(@Nullable String contentType, @Nullable String contentLength, byte[] json) {
-    /** Creates the record. */
+    /**
+     * Creates the record.
+     *
+     * @param contentType the {@code Content-Type} header, or {@code null} when there was none
+     * @param contentLength the {@code Content-Length} header, or {@code null} when there was none
+     * @param json the report JSON, gunzipped when it arrived compressed
+     */
     public Received {
       Objects.requireNonNull(json, "json");
     }

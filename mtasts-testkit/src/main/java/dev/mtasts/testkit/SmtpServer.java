@@ -56,7 +56,15 @@ public final class SmtpServer implements AutoCloseable {
    */
   public record Message(String from, List<String> recipients, String data, boolean tls,
       String tlsProtocol) {
-    /** Creates a message record; the list is copied. */
+    /**
+     * Creates a message record; the list is copied.
+     *
+     * @param from the MAIL FROM address
+     * @param recipients the RCPT TO addresses
+     * @param data the message content, dot-unstuffed, lines ending in CRLF
+     * @param tls whether the message arrived after STARTTLS
+     * @param tlsProtocol the negotiated protocol, or an empty string without TLS
+     */
     public Message {
       Objects.requireNonNull(from, "from");
       recipients = List.copyOf(recipients);
