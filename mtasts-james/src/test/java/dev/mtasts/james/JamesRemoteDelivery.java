@@ -227,6 +227,7 @@ final class JamesRemoteDelivery implements AutoCloseable {
             }
 
             @Override
+            @SuppressWarnings("deprecation") // James's interface still declares it
             public ExecutionResult logWhenExceedP99(Duration threshold) {
               return this;
             }
@@ -241,6 +242,7 @@ final class JamesRemoteDelivery implements AutoCloseable {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // James's interface still declares it
     public <T> Publisher<T> decoratePublisherWithTimerMetricLogP99(String name,
         Publisher<T> publisher) {
       return publisher;
