@@ -32,7 +32,7 @@ public record TlsRptReport(String organizationName, Instant startDatetime, Insta
    *
    * @param organizationName the name of the organisation responsible for the report
    * @param startDatetime the start of the period: 00:00:00 of the UTC day
-   * @param endDatetime the end of the period: 23:59:59 of the UTC day (decision 10)
+   * @param endDatetime the end of the period: 23:59:59 of the UTC day (docs/decisions.md, decision 10)
    * @param contactInfo the reporting organisation's email address (RFC 5322 addr-spec); its domain
    *     is the report's submitter
    * @param reportId the unique identifier of the report
