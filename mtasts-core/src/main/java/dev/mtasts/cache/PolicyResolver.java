@@ -529,10 +529,9 @@ public final class PolicyResolver implements AutoCloseable {
             || !refreshPermits.tryAcquire()) {
           continue;
         }
-        CachedPolicy cached = Objects.requireNonNull(e.cached());
         CompletableFuture<Void> done = new CompletableFuture<>();
         started.add(done);
-        executor.execute(() -> proactiveRefresh(d, cached)
+        executor.execute(() -> proactiveRefresh(d, e)
             .whenComplete((v, t) -> done.complete(null)));
       }
     } catch (RuntimeException ex) {
@@ -542,7 +541,7 @@ public final class PolicyResolver implements AutoCloseable {
   }
 
 
-  private CompletableFuture<Void> proactiveRefresh(String d, CachedPolicy cached) {
+  private CompletableFuture<Void> proactiveRefresh(String d, Entry held) {
     Optional<Lease> lease;
     try {
       lease = store.tryLease(d, owner, fetchBackoff.plus(Duration.ofMinutes(1)));
@@ -553,7 +552,7 @@ public final class PolicyResolver implements AutoCloseable {
     }
     if (lease.isEmpty()) {
       refreshPermits.release();
-      adoptNewerStored(d, cached);
+      adoptNewerStored(d, held);
       return CompletableFuture.completedFuture(null);
     }
     return refresh(d, true).handle((r, t) -> {
@@ -568,10 +567,23 @@ public final class PolicyResolver implements AutoCloseable {
   }
 
 
-  private void adoptNewerStored(String d, CachedPolicy cached) {
+  /**
+   * Takes the policy another MTA of the fleet stored, when fetched later than the one held (see
+   * {@link ResolverStep#adopt}).
+   */
+  private void adoptNewerStored(String d, Entry held) {
     try {
-      store.load(d).filter(p -> p.fetchedAt().isAfter(cached.fetchedAt())).ifPresent(p ->
-          memory.asMap().computeIfPresent(d, (k, e) -> Entry.of(p, e.nextIdCheck())));
+      Optional<CachedPolicy> stored = store.load(d);
+      ResolverStep.Recalled adopted = stored.isEmpty() ? null
+          : ResolverStep.adopt(held, stored.get(), clock.instant());
+      if (adopted == null) {
+        return;
+      }
+      for (ResolverStep.Effect effect : adopted.effects()) {
+        apply(d, effect);
+      }
+      // Only over the entry the decision was taken on: a lookup may have replaced it meanwhile.
+      memory.asMap().replace(d, held, adopted.entry());
     } catch (RuntimeException ex) {
       listener.onStoreError(d, ex);
     }

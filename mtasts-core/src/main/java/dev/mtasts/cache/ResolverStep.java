@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The decisions of RFC 8461 section 5.1, as {@link PolicyResolver} takes them, without the
  * plumbing: what to do with what is remembered of a domain ({@link Entry}) given what was just
- * observed (a TXT lookup, a policy fetch, a store read) at an instant. Each step returns the answer,
- * what to remember next, and the effects the resolver carries out (store writes, listener calls,
- * log lines). No I/O, no clock, no shared state: the same inputs give the same outputs.
+ * observed (a TXT lookup, a policy fetch, a store read) at an instant. Each step returns the
+ * answer, what to remember next, and the effects the resolver carries out (store writes, listener
+ * calls, log lines). No I/O, no clock, no shared state: the same inputs give the same outputs.
  */
 final class ResolverStep {
   private final Duration minIdCheck;
@@ -214,6 +214,27 @@ final class ResolverStep {
           List.of(new Effect.ReportSuspiciousEntry(stored)));
     }
     return new Recalled(Entry.of(stored, now), List.of());
+  }
+
+  /**
+   * Another MTA of the fleet holds the refresh lease of a domain and refreshes it: the policy it
+   * stored replaces the remembered one when fetched later, keeping the remembered id check. The
+   * stored policy is read back as {@link #recall} reads it: one stored "in the future" is reported
+   * and taken as fetched now, so it cannot pin itself in memory past its max_age.
+   *
+   * @param held what memory holds; fresh
+   * @param stored the policy the store holds
+   * @param now the current time
+   * @return the entry to remember instead and the report, if any; {@code null} to keep {@code held}
+   */
+  static @Nullable Recalled adopt(Entry held, CachedPolicy stored, Instant now) {
+    CachedPolicy current = Objects.requireNonNull(held.cached());
+    Recalled recalled = recall(stored, now);
+    CachedPolicy taken = Objects.requireNonNull(recalled.entry().cached());
+    if (!taken.fetchedAt().isAfter(current.fetchedAt())) {
+      return null;
+    }
+    return new Recalled(Entry.of(taken, held.nextIdCheck()), recalled.effects());
   }
 
   /**

@@ -30,10 +30,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The RFC 8461 section 5.1 decisions of {@link PolicyResolver}, one table row per rule: what is
- * remembered of a domain, what was observed (TXT lookup, policy fetch, store read) and when, give the
- * answer, what is remembered next, and the effects. No servers and no clock: {@link ResolverStep} is
- * pure. The same rules against real loopback DNS and HTTPS servers are in the integration tests'
+ * The RFC 8461 section 5.1 decisions of {@link PolicyResolver}, one table row per rule: what
+ * is remembered of a domain, what was observed (TXT lookup, policy fetch, store read) and when,
+ * give the answer, what is remembered next, and the effects. No servers and no clock: {@link
+ * ResolverStep} is pure. The same rules against real loopback DNS and HTTPS servers are in the integration tests'
  * {@code PolicyResolverTest}.
  */
 class ResolverStepTest {
@@ -58,7 +58,8 @@ class ResolverStepTest {
   private static final Entry FRESH = Entry.of(CACHED, T0.plus(Duration.ofHours(1)));
   /** Fetched two days before {@link #NOW}: past its max_age of one day. */
   private static final Entry EXPIRED = Entry.of(
-      new CachedPolicy(D, "1", ENFORCE, NOW.minus(Duration.ofDays(2))), NOW.minus(Duration.ofDays(1)));
+      new CachedPolicy(D, "1", ENFORCE, NOW.minus(Duration.ofDays(2))),
+      NOW.minus(Duration.ofDays(1)));
 
   private static final Failure FETCH_FAILED = Failure.policyFetch(
       ResultType.STS_POLICY_FETCH_ERROR, "HTTP 500", List.of(), List.of());
@@ -251,7 +252,8 @@ class ResolverStepTest {
             .given(FRESH).force().txt(dnsFailed()).fetch(fetched(ENFORCE_MX2))
             .expect(applied(new CachedPolicy(D, "1", ENFORCE_MX2, NOW), null,
                     Resolution.Source.FETCHED),
-                Entry.of(new CachedPolicy(D, "1", ENFORCE_MX2, NOW), NOW.plus(Duration.ofMinutes(1))),
+                Entry.of(new CachedPolicy(D, "1", ENFORCE_MX2, NOW),
+                    NOW.plus(Duration.ofMinutes(1))),
                 new Effect.Save(new CachedPolicy(D, "1", ENFORCE_MX2, NOW)),
                 new Effect.ReportPolicyChange(ResolverListener.PolicyChange.MX_CHANGED,
                     CACHED, new CachedPolicy(D, "1", ENFORCE_MX2, NOW)),
@@ -342,6 +344,29 @@ class ResolverStepTest {
     assertEquals(row.effects(), recalled.effects(), "effects");
   }
 
+  static Stream<AdoptRow> adoptions() {
+    Entry held = Entry.of(CACHED, NOW.plus(TEN_MINUTES));
+    CachedPolicy later = new CachedPolicy(D, "2", TESTING, NOW.minus(Duration.ofMinutes(1)));
+    CachedPolicy ahead = new CachedPolicy(D, "old", NONE, NOW.plus(Duration.ofDays(30)));
+    return Stream.of(
+        new AdoptRow("fleet: a policy another MTA fetched later replaces the held one", held,
+            later, new ResolverStep.Recalled(Entry.of(later, NOW.plus(TEN_MINUTES)), List.of())),
+        new AdoptRow("fleet: the stored copy of the held policy changes nothing", held, CACHED,
+            null),
+        new AdoptRow("fleet: an older stored policy changes nothing", held,
+            new CachedPolicy(D, "0", ENFORCE, T0.minus(Duration.ofHours(1))), null),
+        new AdoptRow("fleet: a policy stored in the future is taken as fetched now, and reported",
+            held, ahead, new ResolverStep.Recalled(
+                Entry.of(new CachedPolicy(D, "old", NONE, NOW), NOW.plus(TEN_MINUTES)),
+                List.of(new Effect.ReportSuspiciousEntry(ahead)))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("adoptions")
+  void adopt(AdoptRow row) {
+    assertEquals(row.adopted(), ResolverStep.adopt(row.held(), row.stored(), NOW));
+  }
+
   static Stream<UndiscoveredRow> undiscovered() {
     return Stream.of(
         new UndiscoveredRow("Appendix B: nothing known yet, discovery runs behind", null,
@@ -398,6 +423,14 @@ class ResolverStepTest {
   }
 
   record RecallRow(String name, CachedPolicy stored, Entry entry, List<Effect> effects) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  record AdoptRow(String name, Entry held, CachedPolicy stored,
+      ResolverStep.@Nullable Recalled adopted) {
     @Override
     public String toString() {
       return name;
