@@ -16,9 +16,10 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The decisions of RFC 8461 section 5.1, as {@link PolicyResolver} takes them, without the
- * plumbing: what to do with what is remembered of a domain ({@link Entry}) given what was just
- * observed (a TXT lookup, a policy fetch, a store read) at an instant. Each step returns the
+ * The policy cache decisions of RFC 8461 (sections 3.1, 3.3, 5.1 and 10.2), as {@link
+ * PolicyResolver} takes them, without the plumbing: what to do with what is remembered of a domain
+ * ({@link Entry}) given what was just observed (a TXT lookup, a policy fetch, a store read) at an
+ * instant. Each step returns the
  * answer, what to remember next, and the effects the resolver carries out (store writes, listener
  * calls, log lines). No I/O, no clock, no shared state: the same inputs give the same outputs.
  */
@@ -286,7 +287,7 @@ final class ResolverStep {
   }
 
   /**
-   * After the TXT lookup (RFC 8461 section 5.1, steps 2 and 3).
+   * After the TXT lookup (RFC 8461 sections 3.1, 3.3 and 5.1).
    *
    * <ul>
    *   <li>Same id as a fresh cached policy: the policy stays, confirmed, without a fetch.
@@ -340,7 +341,7 @@ final class ResolverStep {
   }
 
   /**
-   * After the policy fetch (RFC 8461 section 5.1, step 4): a fetched policy replaces what was
+   * After the policy fetch (RFC 8461 section 3.3): a fetched policy replaces what was
    * cached, a {@code mode: none} policy included, and restarts the max_age clock; a failed fetch
    * keeps a fresh cached policy, reported, and starts the back-off for the id.
    *

@@ -78,23 +78,23 @@ class ResolverStepTest {
     CachedPolicy newId = new CachedPolicy(D, "2", TESTING, NOW);
     Entry failing = Entry.of(CACHED, NOW, fail("2", NOW.minus(Duration.ofMinutes(4)), 1));
     return Stream.of(
-        row("5.1 same id: the cached policy is confirmed without a fetch")
+        row("3.1 same id: the cached policy is confirmed without a fetch")
             .given(FRESH).txt(present("1", TEN_MINUTES))
             .expect(applied(CACHED, null, Resolution.Source.CACHED_ID_CONFIRMED),
                 Entry.of(CACHED, NOW.plus(TEN_MINUTES))),
-        row("5.1 same id: a confirmation ends a run of failed refreshes")
+        row("3.1 same id: a confirmation ends a run of failed refreshes")
             .given(failing).txt(present("1", TEN_MINUTES))
             .expect(applied(CACHED, null, Resolution.Source.CACHED_ID_CONFIRMED),
                 Entry.of(CACHED, NOW.plus(TEN_MINUTES))),
-        row("5.1 id check interval: the record's TTL, at most one hour")
+        row("id check interval: the record's TTL, at most one hour")
             .given(FRESH).txt(present("1", Duration.ofDays(1)))
             .expect(applied(CACHED, null, Resolution.Source.CACHED_ID_CONFIRMED),
                 Entry.of(CACHED, NOW.plus(Duration.ofHours(1)))),
-        row("5.1 id check interval: the record's TTL, at least one minute")
+        row("id check interval: the record's TTL, at least one minute")
             .given(FRESH).txt(present("1", Duration.ZERO))
             .expect(applied(CACHED, null, Resolution.Source.CACHED_ID_CONFIRMED),
                 Entry.of(CACHED, NOW.plus(Duration.ofMinutes(1)))),
-        row("5.1 new id: the fetched policy replaces the cached one; changes are reported")
+        row("3.1 new id: the fetched policy replaces the cached one; changes are reported")
             .given(FRESH).txt(present("2", TEN_MINUTES)).fetch(fetched(TESTING))
             .expect(applied(newId, null, Resolution.Source.FETCHED),
                 Entry.of(newId, NOW.plus(TEN_MINUTES)),
@@ -104,7 +104,7 @@ class ResolverStepTest {
                 new Effect.ReportPolicyChange(ResolverListener.PolicyChange.MX_CHANGED,
                     CACHED, newId),
                 new Effect.ReportFetched(newId)),
-        row("5.1 new id: a mode none policy replaces enforce like any other")
+        row("3.1 new id: a mode none policy replaces enforce like any other")
             .given(FRESH).txt(present("3", TEN_MINUTES)).fetch(fetched(NONE))
             .expect(applied(new CachedPolicy(D, "3", NONE, NOW), null, Resolution.Source.FETCHED),
                 Entry.of(new CachedPolicy(D, "3", NONE, NOW), NOW.plus(TEN_MINUTES)),
@@ -114,7 +114,7 @@ class ResolverStepTest {
                 new Effect.ReportPolicyChange(ResolverListener.PolicyChange.MX_CHANGED,
                     CACHED, new CachedPolicy(D, "3", NONE, NOW)),
                 new Effect.ReportFetched(new CachedPolicy(D, "3", NONE, NOW))),
-        row("5.1 new id, fetch failed: the cached policy stays, the failure is reported and the"
+        row("3.3 new id, fetch failed: the cached policy stays, the failure is reported and the"
             + " back-off starts")
             .given(FRESH).txt(present("2", TEN_MINUTES)).fetch(fetchFailed())
             .expect(applied(CACHED, FETCH_FAILED, Resolution.Source.CACHED_DESPITE_FAILURE),
@@ -150,18 +150,18 @@ class ResolverStepTest {
                     Resolution.Source.POLICY_FAILURE),
                 Entry.of(null, NOW.plus(TEN_MINUTES),
                     fail("1", NOW.minus(Duration.ofMinutes(1)), 1))),
-        row("5.1 record gone: the cached policy stays until it expires; the failure is reported")
+        row("3.3 record gone: the cached policy stays until it expires; the failure is reported")
             .given(FRESH).txt(absent())
             .expect(applied(CACHED, RECORD_GONE, Resolution.Source.CACHED_DESPITE_FAILURE),
                 Entry.of(CACHED, NOW.plus(Duration.ofMinutes(1)), fail(null, NOW, RECORD_GONE, 1)),
                 new Effect.ReportRefreshFailure(RECORD_GONE, 1, CACHED)),
-        row("5.1 DNS failure: the cached policy stays; the failure is reported")
+        row("3.3 DNS failure: the cached policy stays; the failure is reported")
             .given(FRESH).txt(dnsFailed())
             .expect(applied(CACHED, LOOKUP_FAILED, Resolution.Source.CACHED_DESPITE_FAILURE),
                 Entry.of(CACHED, NOW.plus(Duration.ofMinutes(1)),
                     fail(null, NOW, LOOKUP_FAILED, 1)),
                 new Effect.ReportRefreshFailure(LOOKUP_FAILED, 1, CACHED)),
-        row("5.1 third failed refresh in a row: reported and warned about")
+        row("3.3 third failed refresh in a row: reported and warned about")
             .given(Entry.of(CACHED, NOW, fail("2", NOW.minus(Duration.ofHours(1)), 2)))
             .txt(dnsFailed())
             .expect(applied(CACHED, LOOKUP_FAILED, Resolution.Source.CACHED_DESPITE_FAILURE),
@@ -169,7 +169,7 @@ class ResolverStepTest {
                     fail(null, NOW, LOOKUP_FAILED, 3)),
                 new Effect.ReportRefreshFailure(LOOKUP_FAILED, 3, CACHED),
                 new Effect.WarnRefreshesFailing(LOOKUP_FAILED, 3, CACHED)),
-        row("5.1 a cached mode none policy stays on failure without a report")
+        row("3.3 a cached mode none policy stays on failure without a report")
             .given(Entry.of(new CachedPolicy(D, "1", NONE, T0), T0)).txt(absent())
             .expect(applied(new CachedPolicy(D, "1", NONE, T0), RECORD_GONE,
                     Resolution.Source.CACHED_DESPITE_FAILURE),
@@ -190,12 +190,12 @@ class ResolverStepTest {
             .expect(applied(fetchedNow, null, Resolution.Source.FETCHED),
                 Entry.of(fetchedNow, NOW.plus(TEN_MINUTES)),
                 new Effect.Save(fetchedNow), new Effect.ReportFetched(fetchedNow)),
-        row("5.1 expired, fetch failed: a policy failure, not the expired policy")
+        row("3.3 expired, fetch failed: a policy failure, not the expired policy")
             .given(EXPIRED).txt(present("1", TEN_MINUTES)).fetch(fetchFailed())
             .expect(new Resolution(new PolicyState.PolicyFailure(D, FETCH_FAILED),
                     Resolution.Source.POLICY_FAILURE),
                 EXPIRED.withNextCheck(NOW.plus(TEN_MINUTES)).failed("1", NOW, FETCH_FAILED)),
-        row("5.1 nothing known, record found: the policy is fetched")
+        row("3.1 nothing known, record found: the policy is fetched")
             .given(null).txt(present("1", TEN_MINUTES)).fetch(fetched(ENFORCE))
             .expect(applied(fetchedNow, null, Resolution.Source.FETCHED),
                 Entry.of(fetchedNow, NOW.plus(TEN_MINUTES)),
@@ -204,11 +204,11 @@ class ResolverStepTest {
             .given(null).txt(absent())
             .expect(new Resolution(new PolicyState.NoPolicy(D, "no TXT record"),
                 Resolution.Source.NO_POLICY), null),
-        row("5.1 nothing known, DNS failure: unknown for now, and nothing is remembered")
+        row("3.3 nothing known, DNS failure: unknown for now, and nothing is remembered")
             .given(null).txt(dnsFailed())
             .expect(new Resolution(new PolicyState.Unavailable(D, "SERVFAIL"),
                 Resolution.Source.TEMPORARY_FAILURE), null),
-        row("5.1 nothing known, fetch failed: a policy failure, remembered for the back-off")
+        row("3.3 nothing known, fetch failed: a policy failure, remembered for the back-off")
             .given(null).txt(present("1", TEN_MINUTES)).fetch(fetchFailed())
             .expect(new Resolution(new PolicyState.PolicyFailure(D, FETCH_FAILED),
                     Resolution.Source.POLICY_FAILURE),
