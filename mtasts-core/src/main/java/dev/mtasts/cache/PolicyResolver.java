@@ -3,22 +3,15 @@ package dev.mtasts.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import dev.mtasts.result.Failure;
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.PolicySource;
 import dev.mtasts.decision.PolicyState;
 import dev.mtasts.discovery.PolicyDiscoverer;
-import dev.mtasts.discovery.RecordLookup;
-import dev.mtasts.fetch.FetchResult;
 import dev.mtasts.policy.HostName;
-import dev.mtasts.policy.Mode;
-import dev.mtasts.policy.Policy;
-import dev.mtasts.result.ResultType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,11 +69,9 @@ public final class PolicyResolver implements AutoCloseable {
   private final PolicyDiscoverer discoverer;
   private final PolicyStore store;
   private final Clock clock;
-  private final Duration minIdCheck;
-  private final Duration maxIdCheck;
+  private final ResolverStep step;
   private final Duration fetchBackoff;
   private final Duration refreshInterval;
-  private final int warnAfterFailures;
   private final boolean background;
   private final String owner;
   private final ResolverListener listener;
@@ -102,113 +93,14 @@ public final class PolicyResolver implements AutoCloseable {
    */
   private record StoreRead(@Nullable Entry entry, @Nullable RuntimeException error) {}
 
-  /**
-   * What the resolver remembers of one domain. Immutable; replaced as a whole. Laid out flat, with
-   * times as numbers, because one is held per cached domain; the {@link CachedPolicy} and the
-   * answer of a cache hit are built from it when asked for.
-   */
-  private static final class Entry {
-    private final @Nullable String domain;
-    private final @Nullable String id;
-    private final @Nullable Policy policy;
-    private final long fetchedSeconds;
-    private final int fetchedNanos;
-    private final long expiresMillis;
-    private final long nextIdCheckMillis;
-    private final @Nullable FailState fail;
-
-    /** The state of failed refreshes; present only while refreshes fail. */
-    private record FailState(@Nullable String failedId, Instant failedAt, Failure lastFailure,
-        int failures) {}
-
-    private Entry(@Nullable CachedPolicy cached, long nextIdCheckMillis, @Nullable FailState fail) {
-      this.domain = cached == null ? null : cached.domain();
-      this.id = cached == null ? null : cached.id();
-      this.policy = cached == null ? null : cached.policy();
-      this.fetchedSeconds = cached == null ? 0 : cached.fetchedAt().getEpochSecond();
-      this.fetchedNanos = cached == null ? 0 : cached.fetchedAt().getNano();
-      this.expiresMillis = cached == null ? Long.MIN_VALUE : cached.expiresAt().toEpochMilli();
-      this.nextIdCheckMillis = nextIdCheckMillis;
-      this.fail = fail;
-    }
-
-    private Entry(Entry e, long nextIdCheckMillis, @Nullable FailState fail) {
-      this.domain = e.domain;
-      this.id = e.id;
-      this.policy = e.policy;
-      this.fetchedSeconds = e.fetchedSeconds;
-      this.fetchedNanos = e.fetchedNanos;
-      this.expiresMillis = e.expiresMillis;
-      this.nextIdCheckMillis = nextIdCheckMillis;
-      this.fail = fail;
-    }
-
-    static Entry of(@Nullable CachedPolicy cached, Instant nextIdCheck) {
-      return new Entry(cached, nextIdCheck.toEpochMilli(), null);
-    }
-
-    @Nullable CachedPolicy cached() {
-      return policy == null ? null
-          : new CachedPolicy(domain, id, policy, Instant.ofEpochSecond(fetchedSeconds, fetchedNanos));
-    }
-
-    /** Fresh until expiry, rounded down to the millisecond: never fresh after it. */
-    boolean freshAt(Instant now) {
-      return policy != null && now.toEpochMilli() < expiresMillis;
-    }
-
-    boolean idCheckDue(Instant now) {
-      return now.toEpochMilli() >= nextIdCheckMillis;
-    }
-
-    Instant nextIdCheck() {
-      return Instant.ofEpochMilli(nextIdCheckMillis);
-    }
-
-    Resolution hit() {
-      return new Resolution(new PolicyState.Applied(domain, id, policy,
-          Instant.ofEpochSecond(fetchedSeconds, fetchedNanos), Optional.empty()),
-          Resolution.Source.CACHED);
-    }
-
-    @Nullable String failedId() {
-      return fail == null ? null : fail.failedId();
-    }
-
-    @Nullable Instant failedAt() {
-      return fail == null ? null : fail.failedAt();
-    }
-
-    @Nullable Failure lastFailure() {
-      return fail == null ? null : fail.lastFailure();
-    }
-
-    int failures() {
-      return fail == null ? 0 : fail.failures();
-    }
-
-    Entry withNextCheck(Instant next) {
-      return new Entry(this, next.toEpochMilli(), fail);
-    }
-
-    Entry confirmed(Instant next) {
-      return new Entry(this, next.toEpochMilli(), null);
-    }
-
-    Entry failed(@Nullable String failedId, Instant at, Failure failure) {
-      return new Entry(this, nextIdCheckMillis, new FailState(failedId, at, failure, failures() + 1));
-    }
-  }
-
   private PolicyResolver(Builder b) {
     this.discoverer = b.discoverer;
     this.store = b.store;
     this.clock = b.clock;
-    this.minIdCheck = b.minIdCheck;
-    this.maxIdCheck = b.maxIdCheck;
+    this.step = new ResolverStep(b.minIdCheck, b.maxIdCheck, b.fetchBackoff, b.refreshInterval,
+        b.warnAfterFailures);
     this.fetchBackoff = b.fetchBackoff;
     this.refreshInterval = b.refreshInterval;
-    this.warnAfterFailures = b.warnAfterFailures;
     this.background = b.background;
     this.owner = b.owner;
     this.listener = b.listener;
@@ -287,9 +179,9 @@ public final class PolicyResolver implements AutoCloseable {
     if (e == null) {
       e = memory.getIfPresent(d);
     }
-    Instant now = clock.instant();
-    if (e != null && e.freshAt(now)) {
-      if (e.idCheckDue(now)) {
+    ResolverStep.Serve serve = ResolverStep.serve(e, clock.instant());
+    if (serve != ResolverStep.Serve.MISS) {
+      if (serve == ResolverStep.Serve.HIT_AND_CHECK_ID) {
         refresh(d, false);
       }
       listener.onLookup(d, true);
@@ -316,8 +208,7 @@ public final class PolicyResolver implements AutoCloseable {
   public CompletableFuture<Resolution> lookupCheckedAsync(String domain) {
     String d = normalize(domain);
     Entry e = memory.getIfPresent(d);
-    Instant now = clock.instant();
-    if (e != null && e.freshAt(now) && e.idCheckDue(now)) {
+    if (ResolverStep.serve(e, clock.instant()) == ResolverStep.Serve.HIT_AND_CHECK_ID) {
       listener.onLookup(d, false);
       return refresh(d, false);
     }
@@ -327,29 +218,17 @@ public final class PolicyResolver implements AutoCloseable {
   private Resolution answerInBackground(String d, StoreRead read) {
     Instant now = clock.instant();
     Entry stored = read.entry();
-    if (stored != null && stored.freshAt(now)) {
+    if (ResolverStep.serve(stored, now) != ResolverStep.Serve.MISS) {
+      // Another lookup may have put a fresher entry meanwhile: that one wins.
       Entry held = memory.asMap().putIfAbsent(d, stored);
-      Entry e = held != null && held.freshAt(now) ? held : stored;
-      if (e.idCheckDue(now)) {
+      Entry e = ResolverStep.serve(held, now) != ResolverStep.Serve.MISS ? held : stored;
+      if (ResolverStep.serve(e, now) == ResolverStep.Serve.HIT_AND_CHECK_ID) {
         refresh(d, false);
       }
       return e.hit();
     }
     refresh(d, false);
-    if (read.error() != null) {
-      return storeUnknown(d, read.error());
-    }
-    return new Resolution(
-        new PolicyState.NoPolicy(d, "not discovered yet"),
-        Resolution.Source.NOT_YET_DISCOVERED);
-  }
-
-  /** The answer when nothing is known because the store could not be read: try again later. */
-  private static Resolution storeUnknown(String d, RuntimeException error) {
-    String detail = "the policy store could not be read: " + error.getMessage();
-    return new Resolution(
-        new PolicyState.Unavailable(d, detail),
-        Resolution.Source.TEMPORARY_FAILURE);
+    return ResolverStep.undiscovered(d, read.error());
   }
 
   /**
@@ -471,158 +350,62 @@ public final class PolicyResolver implements AutoCloseable {
     CompletableFuture<StoreRead> read = e != null
         ? CompletableFuture.completedFuture(new StoreRead(e, null))
         : readStore(d);
-    return read.thenCompose(r -> discoverer.lookupRecordAsync(d)
-        .thenCompose(lookup -> afterLookup(d, r, lookup, force)));
-  }
-
-  private CompletableFuture<Resolution> afterLookup(String d, StoreRead read,
-      RecordLookup lookup, boolean force) {
-    Entry base = read.entry();
-    RuntimeException storeError = read.error();
-    Instant now = clock.instant();
-    Entry entry = base != null ? base : Entry.of(null, now);
-    CachedPolicy cached = entry.freshAt(now) ? entry.cached() : null;
-    if (lookup instanceof RecordLookup.Present present) {
-      Instant nextCheck = now.plus(clamp(present.ttl()));
-      String id = present.record().id();
-      if (!force && cached != null && cached.id().equals(id)) {
-        memory.put(d, entry.confirmed(nextCheck));
-        return CompletableFuture.completedFuture(
-            new Resolution(applied(cached, null), Resolution.Source.CACHED_ID_CONFIRMED));
+    return read.thenCompose(r -> discoverer.lookupRecordAsync(d).thenCompose(lookup -> {
+      ResolverStep.Known known = new ResolverStep.Known(d, r.entry(), r.error());
+      ResolverStep.Next next = step.afterLookup(known, lookup, force, clock.instant());
+      if (next instanceof ResolverStep.Fetch fetch) {
+        return discoverer.fetchPolicyAsync(d).thenApplyAsync(result ->
+            apply(d, step.afterFetch(known, fetch, result, clock.instant())), executor);
       }
-      if (!force && id.equals(entry.failedId()) && entry.failedAt() != null
-          && now.isBefore(entry.failedAt().plus(fetchBackoff)) && entry.lastFailure() != null) {
-        memory.put(d, entry.withNextCheck(nextCheck));
-        return CompletableFuture.completedFuture(keepOrFail(d, cached, entry.lastFailure()));
-      }
-      return discoverer.fetchPolicyAsync(d).thenApplyAsync(fetch -> {
-        if (storeError != null && cached == null && fetch instanceof FetchResult.Failed) {
-          return storeUnknown(d, storeError);
-        }
-        return afterFetch(d, entry, cached, id, nextCheck, fetch);
-      }, executor);
-    }
-    Entry next = entry.withNextCheck(now.plus(minIdCheck));
-    if (cached == null && storeError != null) {
-      // The store may hold a policy that DNS no longer shows: unknown, not absent.
-      return CompletableFuture.completedFuture(storeUnknown(d, storeError));
-    }
-    if (force && cached != null) {
-      // RFC 8461 section 10.2: a refresh fetches the policy whatever the TXT record says, so
-      // blocking _mta-sts cannot make a cached policy run out; a failed fetch changes nothing.
-      return discoverer.fetchPolicyAsync(d).thenApplyAsync(fetch -> fetch
-          instanceof FetchResult.Fetched
-              ? afterFetch(d, entry, cached, cached.id(), next.nextIdCheck(), fetch)
-              : afterFailedLookup(d, base, next, cached, lookup, now), executor);
-    }
-    return CompletableFuture.completedFuture(afterFailedLookup(d, base, next, cached, lookup,
-        now));
+      return CompletableFuture.completedFuture(apply(d, (ResolverStep.Answer) next));
+    }));
   }
 
-  private Resolution afterFailedLookup(String d, @Nullable Entry base, Entry next,
-      @Nullable CachedPolicy cached, RecordLookup lookup, Instant now) {
-    if (lookup instanceof RecordLookup.Absent absent) {
-      if (cached == null) {
-        if (base != null) {
-          memory.put(d, next);
-        }
-        return new Resolution(
-            new PolicyState.NoPolicy(d, absent.detail()),
-            Resolution.Source.NO_POLICY);
-      }
-      Failure failure = new Failure(ResultType.STS_POLICY_FETCH_ERROR, "sts-record-unavailable",
-          absent.detail());
-      return failedRefresh(d, next, cached, null, now, failure);
+  /** Carries out a step: remembers its entry, then its effects in order; returns its answer. */
+  private Resolution apply(String d, ResolverStep.Answer answer) {
+    if (answer.remember() != null) {
+      memory.put(d, answer.remember());
     }
-    RecordLookup.Failed failed = (RecordLookup.Failed) lookup;
-    if (cached == null) {
-      if (base != null) {
-        memory.put(d, next);
-      }
-      return new Resolution(
-          new PolicyState.Unavailable(d, failed.detail()),
-          Resolution.Source.TEMPORARY_FAILURE);
+    for (ResolverStep.Effect effect : answer.effects()) {
+      apply(d, effect);
     }
-    Failure failure = new Failure(ResultType.STS_POLICY_FETCH_ERROR, "sts-record-lookup-failed",
-        failed.detail());
-    return failedRefresh(d, next, cached, null, now, failure);
+    return answer.resolution();
   }
 
-  private Resolution afterFetch(String d, Entry entry, @Nullable CachedPolicy cached, String id,
-      Instant nextCheck, FetchResult fetch) {
-    Instant now = clock.instant();
-    if (fetch instanceof FetchResult.Fetched ok) {
-      CachedPolicy fresh = new CachedPolicy(d, id, ok.policy(), now);
-      saveInBackground(d, fresh);
-      CachedPolicy before = entry.cached();
-      if (before != null) {
-        reportChanges(d, before, fresh);
-      }
-      memory.put(d, Entry.of(fresh, nextCheck));
-      listener.onFetched(d, fresh);
-      return new Resolution(applied(fresh, null), Resolution.Source.FETCHED);
-    }
-    FetchResult.Failed bad = (FetchResult.Failed) fetch;
-    Failure failure = Failure.policyFetch(bad.resultType(), bad.detail(), bad.problems(),
-        bad.receivedPolicy());
-    Entry next = entry.withNextCheck(nextCheck);
-    if (cached == null) {
-      memory.put(d, next.failed(id, now, failure));
-      return new Resolution(
-          new PolicyState.PolicyFailure(d, failure),
-          Resolution.Source.POLICY_FAILURE);
-    }
-    return failedRefresh(d, next, cached, id, now, failure);
-  }
-
-  private Resolution failedRefresh(String d, Entry next, CachedPolicy cached, @Nullable String id,
-      Instant now, Failure failure) {
-    Entry failed = next.failed(id, now, failure);
-    memory.put(d, failed);
-    if (cached.policy().mode() != Mode.NONE) {
-      listener.onRefreshFailure(d, failure, failed.failures(), cached);
-      if (failed.failures() >= warnAfterFailures) {
-        LOG.warn("refreshing the MTA-STS policy of {} failed {} times in a row ({}); the cached"
-            + " {} policy stays in force until {}", d, failed.failures(),
-            failure.resultType(), cached.policy().mode(), cached.expiresAt());
-      }
-    }
-    return new Resolution(applied(cached, failure), Resolution.Source.CACHED_DESPITE_FAILURE);
-  }
-
-  private Resolution keepOrFail(String d, @Nullable CachedPolicy cached, Failure failure) {
-    if (cached != null) {
-      return new Resolution(applied(cached, failure), Resolution.Source.CACHED_DESPITE_FAILURE);
-    }
-    return new Resolution(new PolicyState.PolicyFailure(d, failure),
-        Resolution.Source.POLICY_FAILURE);
-  }
-
-  private void reportChanges(String d, CachedPolicy before, CachedPolicy after) {
-    if (rank(after.policy().mode()) < rank(before.policy().mode())) {
-      LOG.warn("the MTA-STS mode of {} was weakened from {} to {}", d, before.policy().mode(),
-          after.policy().mode());
-      listener.onPolicyChange(d, ResolverListener.PolicyChange.MODE_WEAKENED, before, after);
-    }
-    if (!new HashSet<>(before.policy().mx()).equals(new HashSet<>(after.policy().mx()))) {
-      LOG.info("the MTA-STS mx patterns of {} changed from {} to {}", d, before.policy().mx(),
-          after.policy().mx());
-      listener.onPolicyChange(d, ResolverListener.PolicyChange.MX_CHANGED, before, after);
-    }
-    if (before.id().equals(after.id()) && !before.policy().equals(after.policy())) {
-      LOG.warn("the MTA-STS policy of {} changed while its id {} did not; senders with the old"
-          + " policy cached keep it until max_age", d, after.id());
-      listener.onPolicyChange(d, ResolverListener.PolicyChange.CHANGED_WITHOUT_NEW_ID, before,
-          after);
+  private void apply(String d, ResolverStep.Effect effect) {
+    if (effect instanceof ResolverStep.Effect.Save save) {
+      saveInBackground(d, save.policy());
+    } else if (effect instanceof ResolverStep.Effect.ReportFetched fetched) {
+      listener.onFetched(d, fetched.policy());
+    } else if (effect instanceof ResolverStep.Effect.ReportPolicyChange change) {
+      reportChange(d, change);
+    } else if (effect instanceof ResolverStep.Effect.ReportRefreshFailure failure) {
+      listener.onRefreshFailure(d, failure.failure(), failure.consecutive(), failure.cached());
+    } else if (effect instanceof ResolverStep.Effect.WarnRefreshesFailing warn) {
+      LOG.warn("refreshing the MTA-STS policy of {} failed {} times in a row ({}); the cached"
+          + " {} policy stays in force until {}", d, warn.consecutive(),
+          warn.failure().resultType(), warn.cached().policy().mode(), warn.cached().expiresAt());
+    } else if (effect instanceof ResolverStep.Effect.ReportSuspiciousEntry suspicious) {
+      CachedPolicy p = suspicious.stored();
+      LOG.warn("the stored MTA-STS policy of {} claims to have been fetched at {}, in the"
+          + " future; a clock ran ahead: taking it as fetched now and checking its id", d,
+          p.fetchedAt());
+      listener.onSuspiciousEntry(d, p);
     }
   }
 
-  private static int rank(Mode mode) {
-    return switch (mode) {
-      case ENFORCE -> 2;
-      case TESTING -> 1;
-      case NONE -> 0;
-    };
+  private void reportChange(String d, ResolverStep.Effect.ReportPolicyChange c) {
+    CachedPolicy before = c.before();
+    CachedPolicy after = c.after();
+    switch (c.change()) {
+      case MODE_WEAKENED -> LOG.warn("the MTA-STS mode of {} was weakened from {} to {}", d,
+          before.policy().mode(), after.policy().mode());
+      case MX_CHANGED -> LOG.info("the MTA-STS mx patterns of {} changed from {} to {}", d,
+          before.policy().mx(), after.policy().mx());
+      case CHANGED_WITHOUT_NEW_ID -> LOG.warn("the MTA-STS policy of {} changed while its id {}"
+          + " did not; senders with the old policy cached keep it until max_age", d, after.id());
+    }
+    listener.onPolicyChange(d, c.change(), before, after);
   }
 
   /**
@@ -652,20 +435,15 @@ public final class PolicyResolver implements AutoCloseable {
   }
 
   /**
-   * Turns a stored policy into what the resolver remembers, its id check due now. A policy stored
-   * with a fetch time in the future was written by a clock that ran ahead: it is reported and
-   * taken as fetched now, so it can neither outlive its max_age nor outrank a new fetch.
+   * Turns a stored policy into what the resolver remembers (see {@link ResolverStep#recall}),
+   * reporting one fetched "in the future".
    */
   private Entry remembered(CachedPolicy p) {
-    Instant now = clock.instant();
-    if (p.fetchedInFuture(now)) {
-      LOG.warn("the stored MTA-STS policy of {} claims to have been fetched at {}, in the future;"
-          + " a clock ran ahead: taking it as fetched now and checking its id", p.domain(),
-          p.fetchedAt());
-      listener.onSuspiciousEntry(p.domain(), p);
-      return Entry.of(new CachedPolicy(p.domain(), p.id(), p.policy(), now), now);
+    ResolverStep.Recalled recalled = ResolverStep.recall(p, clock.instant());
+    for (ResolverStep.Effect effect : recalled.effects()) {
+      apply(p.domain(), effect);
     }
-    return Entry.of(p, now);
+    return recalled.entry();
   }
 
   /**
@@ -747,19 +525,13 @@ public final class PolicyResolver implements AutoCloseable {
       for (Map.Entry<String, Entry> me : memory.asMap().entrySet()) {
         String d = me.getKey();
         Entry e = me.getValue();
-        if (!e.freshAt(now) || inFlight.containsKey(d)) {
-          continue;
-        }
-        CachedPolicy cached = e.cached();
-        if (e.failedAt() != null && now.isBefore(e.failedAt().plus(fetchBackoff))) {
-          continue;
-        }
-        if (now.isBefore(refreshDue(d, cached)) || !refreshPermits.tryAcquire()) {
+        if (inFlight.containsKey(d) || !step.proactiveRefreshDue(d, e, now)
+            || !refreshPermits.tryAcquire()) {
           continue;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         started.add(done);
-        executor.execute(() -> proactiveRefresh(d, cached)
+        executor.execute(() -> proactiveRefresh(d, e)
             .whenComplete((v, t) -> done.complete(null)));
       }
     } catch (RuntimeException ex) {
@@ -769,7 +541,7 @@ public final class PolicyResolver implements AutoCloseable {
   }
 
 
-  private CompletableFuture<Void> proactiveRefresh(String d, CachedPolicy cached) {
+  private CompletableFuture<Void> proactiveRefresh(String d, Entry held) {
     Optional<Lease> lease;
     try {
       lease = store.tryLease(d, owner, fetchBackoff.plus(Duration.ofMinutes(1)));
@@ -780,7 +552,7 @@ public final class PolicyResolver implements AutoCloseable {
     }
     if (lease.isEmpty()) {
       refreshPermits.release();
-      adoptNewerStored(d, cached);
+      adoptNewerStored(d, held);
       return CompletableFuture.completedFuture(null);
     }
     return refresh(d, true).handle((r, t) -> {
@@ -795,36 +567,27 @@ public final class PolicyResolver implements AutoCloseable {
   }
 
 
-  private void adoptNewerStored(String d, CachedPolicy cached) {
+  /**
+   * Takes the policy another MTA of the fleet stored, when fetched later than the one held (see
+   * {@link ResolverStep#adopt}).
+   */
+  private void adoptNewerStored(String d, Entry held) {
     try {
-      store.load(d).filter(p -> p.fetchedAt().isAfter(cached.fetchedAt())).ifPresent(p ->
-          memory.asMap().computeIfPresent(d, (k, e) -> Entry.of(p, e.nextIdCheck())));
+      Optional<CachedPolicy> stored = store.load(d);
+      ResolverStep.Recalled adopted = stored.isEmpty() ? null
+          : ResolverStep.adopt(held, stored.get(), clock.instant());
+      if (adopted == null) {
+        return;
+      }
+      for (ResolverStep.Effect effect : adopted.effects()) {
+        apply(d, effect);
+      }
+      // Only over the entry the decision was taken on: a lookup may have replaced it meanwhile.
+      memory.asMap().replace(d, held, adopted.entry());
     } catch (RuntimeException ex) {
       listener.onStoreError(d, ex);
     }
   }
-
-  /** When a cached policy is due for proactive refresh: spread by a per-domain offset. */
-  private Instant refreshDue(String d, CachedPolicy cached) {
-    long maxAge = cached.policy().maxAge().toMillis();
-    long interval = Math.min(refreshInterval.toMillis(), Math.max(1, maxAge / 2));
-    long spread = interval / 10;
-    long offset = spread == 0 ? 0 : Math.floorMod(d.hashCode() * 0x9E3779B1L, spread);
-    return cached.fetchedAt().plusMillis(interval - spread + offset);
-  }
-
-  private Duration clamp(Duration ttl) {
-    if (ttl.compareTo(minIdCheck) < 0) {
-      return minIdCheck;
-    }
-    return ttl.compareTo(maxIdCheck) > 0 ? maxIdCheck : ttl;
-  }
-
-  private static PolicyState applied(CachedPolicy cached, @Nullable Failure failure) {
-    return new PolicyState.Applied(cached.domain(), cached.id(), cached.policy(),
-        cached.fetchedAt(), Optional.ofNullable(failure));
-  }
-
 
   private static String normalize(String domain) {
     return HostName.parse(domain)
