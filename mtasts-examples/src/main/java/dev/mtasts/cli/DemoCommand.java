@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 
 /**
@@ -71,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (resolvesDemoNames()) {
+    if (mapsDemoNames(System.getProperty(HOSTS_PROPERTY))) {
       return new DemoRun(io).run();
     }
     if (Boolean.getBoolean(CHILD_PROPERTY)) {
@@ -82,12 +83,14 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Whether this JVM resolves every host name of the demo to 127.0.0.1 from a hosts file, and so
-   * without asking DNS. The file is read, never a name looked up: a lookup of a name the file does
-   * not list would go to the system's resolver.
+   * Whether a hosts file, the JVM's ({@code jdk.net.hosts.file}), maps every host name of the demo
+   * to 127.0.0.1, so that the JVM resolves them without asking DNS. The file is read, never a name
+   * looked up: a lookup of a name the file does not list would go to the system's resolver.
+   *
+   * @param file the hosts file, or null when the JVM has none
+   * @return whether the demo can run in this JVM
    */
-  static boolean resolvesDemoNames() {
-    String file = System.getProperty(HOSTS_PROPERTY);
+  static boolean mapsDemoNames(@Nullable String file) {
     if (file == null || file.isBlank()) {
       return false;
     }
@@ -123,6 +126,10 @@ final class DemoCommand implements Callable<Integer> {
       command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-D" + HOSTS_PROPERTY + "=" + hosts);
       command.add("-D" + CHILD_PROPERTY + "=true");
+      // A short run: the client compiler alone halves the time; the library's own INFO lines
+      // (a report delivered) would only repeat the story.
+      command.add("-XX:TieredStopAtLevel=1");
+      command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
       command.add(Main.class.getName());

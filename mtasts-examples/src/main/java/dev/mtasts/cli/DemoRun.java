@@ -3,6 +3,8 @@ package dev.mtasts.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.PolicyLookup;
 import dev.mtasts.decision.PolicyState;
@@ -190,11 +192,11 @@ final class DemoRun {
     say("door (MtaSts) driving the Jakarta Mail relay example (MtaStsRelay). Its clock is simulated,");
     say("starting at " + TIME.format(w.start()) + ".");
     say("");
-    say("  " + STRICT + "   policy: mode enforce, mx " + STRICT_MX1 + ", mx " + STRICT_MX2
-        + ", max_age 1 week");
+    say("  " + STRICT + "   policy: mode enforce, max_age 1 week,");
+    say("                     mx " + STRICT_MX1 + ", " + STRICT_MX2);
     say("    MX 10 " + STRICT_MX1 + "   its certificate names www." + STRICT + " (wrong name)");
     say("    MX 20 " + STRICT_MX2 + "   its certificate names " + STRICT_MX2 + " (good)");
-    say("  " + TRIAL + "    policy: mode testing, mx " + TRIAL_MX + ", max_age 1 day");
+    say("  " + TRIAL + "    policy: mode testing, max_age 1 day, mx " + TRIAL_MX);
     say("    MX 10 " + TRIAL_MX + "     a self-signed certificate");
     say("  both publish _smtp._tls TXT \"v=TLSRPTv1; rua=" + w.ruaUri() + "\"");
   }
@@ -214,12 +216,14 @@ final class DemoRun {
     say("   mx " + patterns(applied) + ", max_age "
         + Human.duration(applied.policy().maxAge().toSeconds()) + ". The policy is now cached.");
     say("   The MX hosts from DNS, in preference order: " + String.join(", ", mtaSts.mx(STRICT))
-        + "; the policy lists both.");
+        + ";");
+    say("   the policy lists both.");
     DeliveryResult result = relay.deliver(STRICT, message("bob@" + STRICT, "Scene 1"),
         List.of(new InternetAddress("bob@" + STRICT)));
     refusedThenDelivered(w, result, 1);
     say("   Result: delivered to " + STRICT_MX2 + "; " + STRICT_MX1
-        + " was sent nothing, not even MAIL FROM.");
+        + " was sent nothing, not even");
+    say("   MAIL FROM.");
   }
 
   /** Scene 2: the TXT record is removed and the policy host fails; the cached policy holds. */
@@ -227,7 +231,8 @@ final class DemoRun {
     w.clock().advance(Duration.ofHours(1));
     say("");
     say("2. An hour later (" + HOUR.format(w.clock().instant()) + "): the _mta-sts record of "
-        + STRICT + " is gone and its policy host is down");
+        + STRICT + " is gone, and its");
+    say("   policy host is down");
     w.dns().remove("_mta-sts." + STRICT, "TXT");
     w.policyHost().domain(STRICT).connectionReset();
     say("   The record is removed from DNS, and mta-sts." + STRICT
@@ -235,12 +240,15 @@ final class DemoRun {
     say("   An attacker on the path can do both, hoping the sender forgets the policy and accepts");
     say("   any certificate, or plain text.");
     int txtBefore = w.dns().queryCount("_mta-sts." + STRICT, "TXT");
+    int fetchesBefore = w.policyHost().domain(STRICT).requestCount();
     PolicyLookup lookup = mtaSts.recheck(STRICT);
+    int fetches = w.policyHost().domain(STRICT).requestCount() - fetchesBefore;
     expect(w.dns().queryCount("_mta-sts." + STRICT, "TXT") > txtBefore,
         "the sender did not ask DNS again");
     PolicyState.Applied applied = applied(lookup, PolicyLookup.Status.ENFORCE);
     say("   The sender checks for a new policy (as RFC 8461 section 5.1 asks before a message is");
-    say("   given up): DNS answers that there is no _mta-sts record.");
+    say("   given up): DNS answers that there is no _mta-sts record"
+        + (fetches == 0 ? ", so there is nothing to fetch." : ", and the policy host fails."));
     say("   The cached policy, fetched at " + HOUR.format(applied.fetchedAt()) + " and valid until "
         + TIME.format(applied.fetchedAt().plus(applied.policy().maxAge())) + ", still applies:");
     say("   a record that disappears or a policy host that cannot be reached never ends a cached");
@@ -259,8 +267,8 @@ final class DemoRun {
         + HOUR.format(w.clock().instant()) + ")");
     PolicyLookup lookup = mtaSts.lookup(TRIAL);
     PolicyState.Applied applied = applied(lookup, PolicyLookup.Status.TESTING);
-    say("   Record id " + applied.id() + "; the policy fetched from mta-sts." + TRIAL + ": mode "
-        + applied.policy().mode().token() + ", mx " + patterns(applied) + ", max_age "
+    say("   Record id " + applied.id() + "; the policy fetched from mta-sts." + TRIAL + ":");
+    say("   mode " + applied.policy().mode().token() + ", mx " + patterns(applied) + ", max_age "
         + Human.duration(applied.policy().maxAge().toSeconds()) + ".");
     DeliveryResult result = relay.deliver(TRIAL, message("carol@" + TRIAL, "Scene 3"),
         List.of(new InternetAddress("carol@" + TRIAL)));
@@ -273,7 +281,7 @@ final class DemoRun {
     say("   " + TRIAL_MX + ": STARTTLS; the certificate is self-signed, by no authority the sender");
     say("     trusts. The check fails: " + failure.resultType().token()
         + " (RFC 8460 result type).");
-    say("     " + Terminal.safe(failure.detail()));
+    say("     Why: " + Terminal.safe(failure.detail()) + ".");
     say("     Under testing the sender delivers anyway and counts the failure for the domain's");
     say("     report: the owner learns what enforce would refuse before switching to it.");
     say("     DELIVERED over " + got.tlsProtocol() + ", and reported.");
@@ -319,8 +327,11 @@ final class DemoRun {
     }
     reports.sort(Comparator.comparing(TlsRptReport::policyDomain));
     for (TlsRptReport r : reports) {
-      say("   " + r.policyDomain() + ": " + successful(r) + " successful, " + failed(r)
-          + " failed sessions" + failures(r));
+      say("   " + r.policyDomain() + ": " + Human.plural(successful(r), "successful session")
+          + ", " + failed(r) + " failed");
+      for (String failure : failures(r)) {
+        say("     " + failure);
+      }
     }
     expect(reports.get(0).policyDomain().equals(STRICT) && successful(reports.get(0)) == 2
         && failed(reports.get(0)) == 2, "the report for " + STRICT + " has other counts");
@@ -365,12 +376,11 @@ final class DemoRun {
     say("   " + STRICT_MX1 + ": EHLO, STARTTLS; in the TLS handshake the certificate is checked");
     say("     against the MX host name, and it names only www." + STRICT + ".");
     say("     REFUSED: " + failure.resultType().token() + " (RFC 8460 result type).");
-    say("     " + Terminal.safe(failure.detail()));
+    say("     Why: " + Terminal.safe(failure.detail()) + ".");
     say("     Under enforce the handshake is aborted before anything of the message is sent, and");
     say("     the sender tries the next MX host.");
-    say("   " + STRICT_MX2 + ": EHLO, STARTTLS; the certificate names " + STRICT_MX2
-        + " and chains to a");
-    say("     trusted root. DELIVERED over " + got.tlsProtocol() + ".");
+    say("   " + STRICT_MX2 + ": EHLO, STARTTLS; the certificate names " + STRICT_MX2);
+    say("     and chains to a trusted root. DELIVERED over " + got.tlsProtocol() + ".");
   }
 
   private static DeliveryResult.Delivered delivered(DeliveryResult result, String host) {
@@ -408,7 +418,7 @@ final class DemoRun {
     return r.policies().stream().mapToLong(PolicyResult::totalFailureSessionCount).sum();
   }
 
-  private static String failures(TlsRptReport r) {
+  private static List<String> failures(TlsRptReport r) {
     Map<String, Long> byType = new TreeMap<>();
     for (PolicyResult p : r.policies()) {
       for (FailureDetail d : p.failureDetails()) {
@@ -416,11 +426,8 @@ final class DemoRun {
             + d.failure().receivingMxHostname(), d.failedSessionCount(), Long::sum);
       }
     }
-    if (byType.isEmpty()) {
-      return "";
-    }
-    return " (" + byType.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
-        .collect(Collectors.joining(", ")) + ")";
+    return byType.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+        .toList();
   }
 
   private static String pretty(byte[] json) throws IOException {
@@ -428,7 +435,9 @@ final class DemoRun {
     StringWriter out = new StringWriter();
     try (JsonParser parser = factory.createParser(json);
         JsonGenerator generator = factory.createGenerator(out)) {
-      generator.useDefaultPrettyPrinter();
+      DefaultPrettyPrinter printer = new DefaultPrettyPrinter();
+      printer.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+      generator.setPrettyPrinter(printer);
       parser.nextToken();
       generator.copyCurrentStructure(parser);
     }
@@ -452,5 +461,6 @@ final class DemoRun {
 
   private void say(String line) {
     io.println(line);
+    io.out().flush(); // each step as it happens
   }
 }
