@@ -3,6 +3,7 @@ package dev.mtasts.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,8 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:the demo ran and every step came out as told",
-      "2:the demo could not start its servers or its second JVM",
+      "2:the demo could not run: a loopback server or the second JVM could not start, or the"
+          + " JVM's hosts file does not map the demo's host names",
       "3:internal error (please report it), or a step came out otherwise than told"
     })
 final class DemoCommand implements Callable<Integer> {
@@ -72,14 +74,19 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (mapsDemoNames(System.getProperty(HOSTS_PROPERTY))) {
-      return new DemoRun(io).run();
-    }
-    if (Boolean.getBoolean(CHILD_PROPERTY)) {
-      io.error("demo: the JVM's hosts file does not map the demo's host names to 127.0.0.1");
+    try {
+      if (mapsDemoNames(System.getProperty(HOSTS_PROPERTY))) {
+        return new DemoRun(io).run();
+      }
+      if (Boolean.getBoolean(CHILD_PROPERTY)) {
+        io.error("demo: the JVM's hosts file does not map the demo's host names to 127.0.0.1");
+        return ExitCodes.USAGE_OR_IO;
+      }
+      return inSecondJvm();
+    } catch (IOException | UncheckedIOException e) {
+      io.error("demo: cannot run: " + Terminal.safe(String.valueOf(e.getMessage())));
       return ExitCodes.USAGE_OR_IO;
     }
-    return inSecondJvm();
   }
 
   /**
