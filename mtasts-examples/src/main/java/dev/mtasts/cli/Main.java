@@ -31,7 +31,7 @@ import picocli.CommandLine.HelpCommand;
       "  mtasts lint tlsrpt 'v=TLSRPTv1; rua=mailto:tlsrpt@example.com'"
     },
     subcommands = {CheckCommand.class, LintCommand.class, ResolveCommand.class, CacheCommand.class,
-      InitCommand.class, ReportCommand.class, PostfixCommand.class,
+      InitCommand.class, ReportCommand.class, PostfixCommand.class, DemoCommand.class,
       HelpCommand.class})
 public final class Main {
 
