@@ -95,9 +95,10 @@ class FleetAdoptionTest {
     SharedStore store = new SharedStore();
     store.save(new CachedPolicy(D, "1", enforce, NOW.minus(Duration.ofHours(13))));
     List<String> events = new CopyOnWriteArrayList<>();
-    PolicyDiscoverer discoverer = new PolicyDiscoverer(new FailingDns(), domain ->
+    PolicyDiscoverer discoverer = PolicyDiscoverer.builder(new FailingDns(), domain ->
         CompletableFuture.completedFuture(new FetchResult.Failed(
-            ResultType.STS_POLICY_FETCH_ERROR, "no policy host in this test", List.of())));
+            ResultType.STS_POLICY_FETCH_ERROR, "no policy host in this test", List.of())))
+        .build();
     try (PolicyResolver resolver = PolicyResolver.builder(discoverer).store(store)
         .clock(Clock.fixed(NOW, ZoneOffset.UTC)).proactiveRefresh(Duration.ofDays(1))
         .listener(new ResolverListener() {
