@@ -175,7 +175,7 @@ public final class PolicyResolver implements AutoCloseable {
     // Keys are normalised names, so a hit on the name as given needs no normalising (the usual
     // case: MTAs pass lower-case A-labels); anything else is normalised and looked up again.
     Entry e = memory.getIfPresent(domain);
-    String d = e != null ? domain : normalize(domain);
+    String d = e != null ? domain : HostName.normalize(domain);
     if (e == null) {
       e = memory.getIfPresent(d);
     }
@@ -206,7 +206,7 @@ public final class PolicyResolver implements AutoCloseable {
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public CompletableFuture<Resolution> lookupCheckedAsync(String domain) {
-    String d = normalize(domain);
+    String d = HostName.normalize(domain);
     Entry e = memory.getIfPresent(d);
     if (ResolverStep.serve(e, clock.instant()) == ResolverStep.Serve.HIT_AND_CHECK_ID) {
       listener.onLookup(d, false);
@@ -251,7 +251,7 @@ public final class PolicyResolver implements AutoCloseable {
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public CompletableFuture<Resolution> recheckAsync(String domain) {
-    return refresh(normalize(domain), false);
+    return refresh(HostName.normalize(domain), false);
   }
 
   /**
@@ -264,7 +264,7 @@ public final class PolicyResolver implements AutoCloseable {
    * @throws IllegalArgumentException when {@code domain} is not a valid domain name
    */
   public CompletableFuture<Resolution> refreshAsync(String domain) {
-    return refresh(normalize(domain), true);
+    return refresh(HostName.normalize(domain), true);
   }
 
   /**
@@ -284,7 +284,7 @@ public final class PolicyResolver implements AutoCloseable {
    * @return {@code true} when the store held it
    */
   public boolean purge(String domain) {
-    String d = normalize(domain);
+    String d = HostName.normalize(domain);
     memory.invalidate(d);
     return store.delete(d);
   }
@@ -589,11 +589,6 @@ public final class PolicyResolver implements AutoCloseable {
     }
   }
 
-  private static String normalize(String domain) {
-    return HostName.parse(domain)
-        .orElseThrow(() -> new IllegalArgumentException("not a valid domain name"))
-        .value();
-  }
 
   private static ThreadFactory daemon(String name) {
     AtomicInteger n = new AtomicInteger();
