@@ -1,5 +1,6 @@
 package dev.mtasts.discovery;
 
+import dev.mtasts.decision.PolicyState;
 import dev.mtasts.dns.DnsClient;
 import dev.mtasts.dns.DnsResult;
 import dev.mtasts.fetch.FetchResult;
@@ -10,11 +11,13 @@ import dev.mtasts.policy.HostName;
 import dev.mtasts.policy.ParseResult;
 import dev.mtasts.policy.Problem;
 import dev.mtasts.policy.StsRecord;
+import dev.mtasts.result.Failure;
 import dev.mtasts.result.ResultType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,7 +39,7 @@ import java.util.concurrent.CompletableFuture;
  *         DnsjavaClient.builder().build(), HttpsPolicyFetcher.builder().build())
  *     .maxConcurrent(64)
  *     .build();
- * Discovery outcome = discoverer.discover("example.com");
+ * PolicyState outcome = discoverer.discover("example.com"); // no cache: for tools
  * }</pre>
  */
 public final class PolicyDiscoverer {
@@ -139,25 +142,28 @@ public final class PolicyDiscoverer {
   }
 
   /**
-   * Discovers the policy of a domain.
+   * Discovers the policy of a domain, without a cache: for tools and tests. (A sender uses {@code
+   * MtaSts}, whose RFC 8461 section 5.1 cache keeps a policy through DNS and HTTPS failures.) The
+   * details of each step, with warnings and problems, come from {@link #lookupRecordAsync(String)}
+   * and {@link #fetchPolicyAsync(String)}.
    *
    * @param domain the policy domain (U-labels are converted to A-labels)
-   * @return the outcome; the future never completes exceptionally for DNS or HTTPS outcomes
+   * @return the state a sender would apply; the future never completes exceptionally for DNS or
+   *     HTTPS outcomes
    * @throws IllegalArgumentException when {@code domain} is not a valid host name
    */
-  public CompletableFuture<Discovery> discoverAsync(String domain) {
+  public CompletableFuture<PolicyState> discoverAsync(String domain) {
     String normal = HostName.normalize(domain);
     return lookupRecordAsync(normal).thenCompose(lookup -> {
       if (lookup instanceof RecordLookup.Present present) {
-        return fetchPolicyAsync(normal).thenApply(fetch -> toDiscovery(normal, present, fetch));
+        return fetchPolicyAsync(normal).thenApply(fetch -> toState(normal, present, fetch));
       }
       if (lookup instanceof RecordLookup.Absent absent) {
-        return CompletableFuture.completedFuture(
-            new Discovery.NoPolicy(normal, absent.reason(), absent.detail(), absent.problems()));
+        return CompletableFuture.completedFuture(new PolicyState.NoPolicy(normal, absent.detail()));
       }
       RecordLookup.Failed failed = (RecordLookup.Failed) lookup;
       return CompletableFuture.completedFuture(
-          new Discovery.TemporaryFailure(normal, failed.reason(), failed.detail()));
+          new PolicyState.Unavailable(normal, failed.detail()));
     });
   }
 
@@ -165,23 +171,21 @@ public final class PolicyDiscoverer {
    * Blocking form of {@link #discoverAsync(String)}.
    *
    * @param domain the policy domain
-   * @return the outcome
+   * @return the state a sender would apply
    */
-  public Discovery discover(String domain) {
+  public PolicyState discover(String domain) {
     return Futures.join(discoverAsync(domain));
   }
 
-  private static Discovery toDiscovery(String domain, RecordLookup.Present present,
+  private static PolicyState toState(String domain, RecordLookup.Present present,
       FetchResult fetch) {
     if (fetch instanceof FetchResult.Fetched fetched) {
-      List<Problem> warnings = new ArrayList<>(present.warnings());
-      warnings.addAll(fetched.warnings());
-      return new Discovery.Found(domain, present.record(), fetched.policy(), fetched.fetchedAt(),
-          warnings);
+      return new PolicyState.Applied(domain, present.record().id(), fetched.policy(),
+          fetched.fetchedAt(), Optional.empty());
     }
     FetchResult.Failed failed = (FetchResult.Failed) fetch;
-    return new Discovery.PolicyFailure(domain, present.record(), failed.resultType(),
-        failed.detail(), failed.problems(), failed.receivedPolicy());
+    return new PolicyState.PolicyFailure(domain, Failure.policyFetch(failed.resultType(),
+        failed.detail(), failed.problems(), failed.receivedPolicy()));
   }
 
   static RecordLookup toRecordLookup(String name, DnsResult<List<String>> result) {

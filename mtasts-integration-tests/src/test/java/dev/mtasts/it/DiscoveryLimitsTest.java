@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mtasts.testkit.LoopbackDnsServer;
 import dev.mtasts.testkit.SilentHost;
-import dev.mtasts.discovery.Discovery;
+import dev.mtasts.decision.PolicyState;
 import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.dns.DnsResult;
 import dev.mtasts.dns.DnsjavaClient;
@@ -74,18 +74,17 @@ class DiscoveryLimitsTest {
         .maxConcurrent(4)
         .maxWaiting(10)
         .build();
-    List<CompletableFuture<Discovery>> outcomes = new ArrayList<>();
+    List<CompletableFuture<PolicyState>> outcomes = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      CompletableFuture<Discovery> f = discoverer.discoverAsync(DOMAIN);
+      CompletableFuture<PolicyState> f = discoverer.discoverAsync(DOMAIN);
       outcomes.add(f);
       started.add(f);
     }
 
     // 4 run, 10 wait, and the other 6 are answered at once.
     for (int i = 14; i < 20; i++) {
-      Discovery.TemporaryFailure refused =
-          assertInstanceOf(Discovery.TemporaryFailure.class, outcomes.get(i).getNow(null));
-      assertEquals(DnsResult.Reason.LOCAL_LIMIT, refused.reason());
+      PolicyState.Unavailable refused =
+          assertInstanceOf(PolicyState.Unavailable.class, outcomes.get(i).getNow(null));
       assertTrue(refused.detail().contains("4 policy lookups and fetches under way and 10 waiting"),
           refused.detail());
     }

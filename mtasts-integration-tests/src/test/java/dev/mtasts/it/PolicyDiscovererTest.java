@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mtasts.discovery.Discovery;
+import dev.mtasts.decision.PolicyState;
+import dev.mtasts.policy.Policy;
+import dev.mtasts.policy.StsRecord;
 import dev.mtasts.discovery.NoPolicyReason;
 import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.discovery.RecordLookup;
@@ -84,7 +86,7 @@ class PolicyDiscovererTest {
   void recordAndPolicyAreFound() {
     dns.txt(NAME, "v=STSv1; id=20260501T000000");
 
-    Discovery.Found found = found(discoverer().discover(DOMAIN));
+    Outcome.Found found = found(discover(discoverer(), DOMAIN));
 
     assertEquals(DOMAIN, found.domain());
     assertEquals("20260501T000000", found.record().id());
@@ -102,10 +104,11 @@ class PolicyDiscovererTest {
   void asynchronousDiscoveryGivesTheSameOutcome() throws Exception {
     dns.txt(NAME, "v=STSv1; id=async1");
 
-    Discovery d = discoverer().discoverAsync("EXAMPLE.test.").get(20, TimeUnit.SECONDS);
+    PolicyState state = discoverer().discoverAsync("EXAMPLE.test.").get(20, TimeUnit.SECONDS);
 
-    assertEquals("async1", found(d).record().id());
-    assertEquals(DOMAIN, d.domain(), "the domain in normal form");
+    PolicyState.Applied applied = assertInstanceOf(PolicyState.Applied.class, state);
+    assertEquals("async1", applied.id());
+    assertEquals(DOMAIN, applied.domain(), "the domain in normal form");
   }
 
   @Test
@@ -113,7 +116,7 @@ class PolicyDiscovererTest {
     dns.txt(NAME, "v=STSv1 ; id=warn1");
     host.body("version: STSv1\r\nmode: testing\r\nmx: mx1.example.test\r\nmax_age: 86400 \r\n");
 
-    Discovery.Found found = found(discoverer().discover(DOMAIN));
+    Outcome.Found found = found(discover(discoverer(), DOMAIN));
 
     assertEquals(Mode.TESTING, found.policy().mode());
     assertEquals(List.of(Problem.Kind.WHITESPACE, Problem.Kind.TRAILING_WHITESPACE),
@@ -127,7 +130,7 @@ class PolicyDiscovererTest {
     dns.cname(NAME, "_mta-sts.provider.test")
         .txt("_mta-sts.provider.test", "v=STSv1; id=delegated1");
 
-    Discovery.Found found = found(discoverer().discover(DOMAIN));
+    Outcome.Found found = found(discover(discoverer(), DOMAIN));
 
     assertEquals("delegated1", found.record().id());
     assertEquals(1, host.requestCount());
@@ -138,7 +141,7 @@ class PolicyDiscovererTest {
   void theStringsOfOneRecordAreJoinedWithoutSpaces() {
     dns.txt(NAME, "v=STSv1;", " id=", "split", "2026");
 
-    assertEquals("split2026", found(discoverer().discover(DOMAIN)).record().id());
+    assertEquals("split2026", found(discover(discoverer(), DOMAIN)).record().id());
   }
 
   @Test
@@ -148,7 +151,7 @@ class PolicyDiscovererTest {
     try (PolicyHost idn = PolicyHost.start(aLabel, CA.issue("mta-sts." + aLabel))) {
       PolicyDiscoverer discoverer = PolicyDiscoverer.builder(dnsClient(), fetcher(idn.port())).build();
 
-      Discovery.Found found = found(discoverer.discover("b\u00fccher.example.test"));
+      Outcome.Found found = found(discover(discoverer, "b\u00fccher.example.test"));
 
       assertEquals(aLabel, found.domain());
       assertEquals("idn1", found.record().id());
@@ -184,7 +187,7 @@ class PolicyDiscovererTest {
 
   @Test
   void nxdomainIsNoPolicy() {
-    Discovery.NoPolicy none = noPolicy(discoverer().discover(DOMAIN), NoPolicyReason.NO_SUCH_NAME);
+    Outcome.NoPolicy none = noPolicy(discover(discoverer(), DOMAIN), NoPolicyReason.NO_SUCH_NAME);
 
     assertTrue(none.detail().contains("NXDOMAIN"), none.detail());
     assertEquals(List.of(), none.problems());
@@ -195,7 +198,7 @@ class PolicyDiscovererTest {
   void nodataIsNoPolicy() {
     dns.a(NAME, "192.0.2.1");
 
-    Discovery.NoPolicy none = noPolicy(discoverer().discover(DOMAIN), NoPolicyReason.NO_TXT_RECORD);
+    Outcome.NoPolicy none = noPolicy(discover(discoverer(), DOMAIN), NoPolicyReason.NO_TXT_RECORD);
 
     assertTrue(none.detail().contains("no TXT records"), none.detail());
   }
@@ -204,8 +207,8 @@ class PolicyDiscovererTest {
   void twoStsRecordsAreNoPolicy() {
     dns.txt(NAME, "v=STSv1; id=one").txt(NAME, "v=STSv1; id=two");
 
-    Discovery.NoPolicy none =
-        noPolicy(discoverer().discover(DOMAIN), NoPolicyReason.MULTIPLE_STS_RECORDS);
+    Outcome.NoPolicy none =
+        noPolicy(discover(discoverer(), DOMAIN), NoPolicyReason.MULTIPLE_STS_RECORDS);
 
     assertEquals(Problem.Kind.MULTIPLE_RECORDS, none.problems().get(0).kind());
   }
@@ -214,7 +217,7 @@ class PolicyDiscovererTest {
   void aLoneNonStsRecordIsNoStsRecord() {
     dns.txt(NAME, "v=spf1 -all");
 
-    Discovery.NoPolicy none = noPolicy(discoverer().discover(DOMAIN), NoPolicyReason.NO_STS_RECORD);
+    Outcome.NoPolicy none = noPolicy(discover(discoverer(), DOMAIN), NoPolicyReason.NO_STS_RECORD);
 
     assertEquals(Problem.Kind.VERSION, none.problems().get(0).kind());
   }
@@ -223,7 +226,7 @@ class PolicyDiscovererTest {
   void severalNonStsRecordsAreNoStsRecord() {
     dns.txt(NAME, "v=spf1 -all").txt(NAME, "site-verification=abc").txt(NAME, "v=STSv1 ; id=1");
 
-    Discovery.NoPolicy none = noPolicy(discoverer().discover(DOMAIN), NoPolicyReason.NO_STS_RECORD);
+    Outcome.NoPolicy none = noPolicy(discover(discoverer(), DOMAIN), NoPolicyReason.NO_STS_RECORD);
 
     assertEquals(Problem.Kind.NO_RECORD, none.problems().get(0).kind());
     assertEquals(3, none.problems().stream()
@@ -236,8 +239,8 @@ class PolicyDiscovererTest {
   void anInvalidStsRecordIsNoPolicy(String record) {
     dns.txt(NAME, record);
 
-    Discovery.NoPolicy none =
-        noPolicy(discoverer().discover(DOMAIN), NoPolicyReason.INVALID_STS_RECORD);
+    Outcome.NoPolicy none =
+        noPolicy(discover(discoverer(), DOMAIN), NoPolicyReason.INVALID_STS_RECORD);
 
     assertFalse(none.problems().isEmpty());
     assertTrue(none.detail().startsWith(NAME + ": "), none.detail());
@@ -249,7 +252,7 @@ class PolicyDiscovererTest {
   void servfailIsATemporaryFailureNeverNoPolicy() {
     dns.txt(NAME, "v=STSv1; id=hidden").fault(NAME, LoopbackDnsServer.Fault.SERVFAIL);
 
-    Discovery.TemporaryFailure failure = temporary(discoverer().discover(DOMAIN));
+    Outcome.TemporaryFailure failure = temporary(discover(discoverer(), DOMAIN));
 
     assertEquals(DnsResult.Reason.SERVER_FAILURE, failure.reason());
     assertEquals(DOMAIN, failure.domain());
@@ -264,7 +267,7 @@ class PolicyDiscovererTest {
             .deadline(Duration.ofSeconds(1)).cache(false).build(),
         fetcher(host.port())).build();
 
-    Discovery.TemporaryFailure failure = temporary(discoverer.discover(DOMAIN));
+    Outcome.TemporaryFailure failure = temporary(discover(discoverer, DOMAIN));
 
     assertEquals(DnsResult.Reason.TIMEOUT, failure.reason());
     assertTrue(dns.queryCount(NAME, "TXT") >= 1);
@@ -279,8 +282,8 @@ class PolicyDiscovererTest {
     try (PolicyHost wrong = PolicyHost.start(DOMAIN, CA.issue("www.example.test"))) {
       PolicyDiscoverer discoverer = PolicyDiscoverer.builder(dnsClient(), fetcher(wrong.port())).build();
 
-      Discovery.PolicyFailure failure =
-          policyFailure(discoverer.discover(DOMAIN), ResultType.STS_WEBPKI_INVALID);
+      Outcome.PolicyFailure failure =
+          policyFailure(discover(discoverer, DOMAIN), ResultType.STS_WEBPKI_INVALID);
 
       assertTrue(failure.detail().contains("not valid for the name " + HOST), failure.detail());
       assertEquals(0, wrong.requestCount(), "the request never reached HTTP");
@@ -292,8 +295,8 @@ class PolicyDiscovererTest {
     dns.txt(NAME, "v=STSv1; id=gone1");
     host.notFound();
 
-    Discovery.PolicyFailure failure =
-        policyFailure(discoverer().discover(DOMAIN), ResultType.STS_POLICY_FETCH_ERROR);
+    Outcome.PolicyFailure failure =
+        policyFailure(discover(discoverer(), DOMAIN), ResultType.STS_POLICY_FETCH_ERROR);
 
     assertTrue(failure.detail().contains("404"), failure.detail());
     assertEquals(List.of(), failure.problems());
@@ -305,8 +308,8 @@ class PolicyDiscovererTest {
     dns.txt(NAME, "v=STSv1; id=bad1");
     host.body("version: STSv1\r\nmode: enforce\r\nmax_age: 86400\r\n");
 
-    Discovery.PolicyFailure failure =
-        policyFailure(discoverer().discover(DOMAIN), ResultType.STS_POLICY_INVALID);
+    Outcome.PolicyFailure failure =
+        policyFailure(discover(discoverer(), DOMAIN), ResultType.STS_POLICY_INVALID);
 
     assertFalse(failure.problems().isEmpty());
     assertTrue(failure.detail().contains("is not valid"), failure.detail());
@@ -338,23 +341,91 @@ class PolicyDiscovererTest {
         .build();
   }
 
-  private static Discovery.Found found(Discovery d) {
-    return assertInstanceOf(Discovery.Found.class, d, d::toString);
+  /**
+   * The steps of a discovery, as {@link PolicyDiscoverer#discover} takes them, with all that each
+   * step tells: the record, its warnings, why there is no policy.
+   */
+  private sealed interface Outcome {
+    String domain();
+
+    record Found(String domain, StsRecord record, Policy policy, Instant fetchedAt,
+        List<Problem> warnings) implements Outcome {}
+
+    record NoPolicy(String domain, NoPolicyReason reason, String detail, List<Problem> problems)
+        implements Outcome {}
+
+    record TemporaryFailure(String domain, DnsResult.Reason reason, String detail)
+        implements Outcome {}
+
+    record PolicyFailure(String domain, StsRecord record, ResultType resultType, String detail,
+        List<Problem> problems) implements Outcome {}
   }
 
-  private static Discovery.NoPolicy noPolicy(Discovery d, NoPolicyReason reason) {
-    Discovery.NoPolicy none = assertInstanceOf(Discovery.NoPolicy.class, d, d::toString);
+  private static Outcome discover(PolicyDiscoverer discoverer, String domain) {
+    String normal = dev.mtasts.policy.HostName.normalize(domain);
+    RecordLookup lookup = discoverer.lookupRecord(domain);
+    if (lookup instanceof RecordLookup.Absent absent) {
+      return new Outcome.NoPolicy(normal, absent.reason(), absent.detail(), absent.problems());
+    }
+    if (lookup instanceof RecordLookup.Failed failed) {
+      return new Outcome.TemporaryFailure(normal, failed.reason(), failed.detail());
+    }
+    RecordLookup.Present present = (RecordLookup.Present) lookup;
+    FetchResult fetch = discoverer.fetchPolicyAsync(domain).join();
+    if (fetch instanceof FetchResult.Fetched fetched) {
+      List<Problem> warnings = new java.util.ArrayList<>(present.warnings());
+      warnings.addAll(fetched.warnings());
+      return new Outcome.Found(normal, present.record(), fetched.policy(), fetched.fetchedAt(),
+          warnings);
+    }
+    FetchResult.Failed failed = (FetchResult.Failed) fetch;
+    return new Outcome.PolicyFailure(normal, present.record(), failed.resultType(),
+        failed.detail(), failed.problems());
+  }
+
+  @Test
+  void aWholeDiscoveryEndsInTheStateASenderWouldApply() {
+    dns.txt(NAME, "v=STSv1; id=state1");
+    PolicyState.Applied applied =
+        assertInstanceOf(PolicyState.Applied.class, discoverer().discover(DOMAIN));
+    assertEquals("state1", applied.id());
+    assertEquals(Mode.ENFORCE, applied.policy().mode());
+    assertEquals(NOW, applied.fetchedAt());
+
+    dns.remove(NAME);
+    assertEquals(1, host.requestCount(), "one fetch so far");
+    assertInstanceOf(PolicyState.NoPolicy.class, discoverer().discover(DOMAIN));
+
+    dns.fault(NAME, LoopbackDnsServer.Fault.SERVFAIL);
+    assertInstanceOf(PolicyState.Unavailable.class, discoverer().discover(DOMAIN));
+  }
+
+  @Test
+  void anUnusablePolicyIsAPolicyFailureWithItsResultType() {
+    dns.txt(NAME, "v=STSv1; id=state2");
+    host.notFound();
+    PolicyState.PolicyFailure failure =
+        assertInstanceOf(PolicyState.PolicyFailure.class, discoverer().discover(DOMAIN));
+    assertEquals(ResultType.STS_POLICY_FETCH_ERROR, failure.failure().resultType());
+  }
+
+  private static Outcome.Found found(Outcome d) {
+    return assertInstanceOf(Outcome.Found.class, d, d::toString);
+  }
+
+  private static Outcome.NoPolicy noPolicy(Outcome d, NoPolicyReason reason) {
+    Outcome.NoPolicy none = assertInstanceOf(Outcome.NoPolicy.class, d, d::toString);
     assertEquals(reason, none.reason(), none::toString);
     assertEquals(0, host.requestCount(), "no fetch without a valid record");
     return none;
   }
 
-  private static Discovery.TemporaryFailure temporary(Discovery d) {
-    return assertInstanceOf(Discovery.TemporaryFailure.class, d, d::toString);
+  private static Outcome.TemporaryFailure temporary(Outcome d) {
+    return assertInstanceOf(Outcome.TemporaryFailure.class, d, d::toString);
   }
 
-  private static Discovery.PolicyFailure policyFailure(Discovery d, ResultType type) {
-    Discovery.PolicyFailure failure = assertInstanceOf(Discovery.PolicyFailure.class, d, d::toString);
+  private static Outcome.PolicyFailure policyFailure(Outcome d, ResultType type) {
+    Outcome.PolicyFailure failure = assertInstanceOf(Outcome.PolicyFailure.class, d, d::toString);
     assertEquals(type, failure.resultType(), failure::toString);
     assertFalse(failure.record().id().isEmpty());
     return failure;
