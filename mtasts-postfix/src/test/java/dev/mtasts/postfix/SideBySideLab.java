@@ -158,6 +158,7 @@ public final class SideBySideLab {
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       while (System.nanoTime() < until) {
         try (Socket s = new Socket("127.0.0.1", port)) {
+          s.shutdownOutput(); // connected: the port is open
           return;
         } catch (IOException e) {
           Thread.sleep(100);

@@ -200,6 +200,7 @@ class SocketmapServerTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the server is only held open while the client talks to it
   void servesAUnixSocket(@TempDir Path dir) throws Exception {
     Path sock = dir.resolve("socketmap.sock");
     try (SocketmapServer unix = SocketmapServer.start(List.of(Listen.parse("unix:" + sock)),
