@@ -10,6 +10,7 @@ import dev.mtasts.store.internal.CorruptEntryException;
 import dev.mtasts.store.internal.Domains;
 import dev.mtasts.store.internal.EntryFormat;
 import dev.mtasts.store.internal.Sql;
+import dev.mtasts.store.internal.UrlDataSource;
 import dev.mtasts.store.internal.Text;
 import dev.mtasts.policy.ParseResult;
 import dev.mtasts.policy.Policy;
@@ -126,6 +127,21 @@ public final class JdbcPolicyStore implements PolicyStore {
     this.clock = b.clock;
     this.listener = b.listener;
     this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, b.timeout.toMillis());
+  }
+
+  /**
+   * Starts configuring a store on a JDBC URL, for a process without a connection pool: each store
+   * call opens a connection through {@link java.sql.DriverManager} (the driver must be on the class
+   * path). A fleet of MTAs usually gives a pooled {@link DataSource} to {@link
+   * #builder(DataSource)} instead.
+   *
+   * @param jdbcUrl for example {@code jdbc:postgresql://db.example.net/mail}
+   * @param user the user, or {@code null} for the URL's own
+   * @param password the password, or {@code null}; it never appears in logs or messages
+   * @return a builder
+   */
+  public static Builder builder(String jdbcUrl, @Nullable String user, @Nullable String password) {
+    return builder(new UrlDataSource(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password));
   }
 
   /**

@@ -3,14 +3,7 @@ package dev.mtasts.cli;
 import dev.mtasts.store.FilePolicyStore;
 import dev.mtasts.store.JdbcPolicyStore;
 import dev.mtasts.cache.PolicyStore;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -43,7 +36,7 @@ final class StoreOptions {
    */
   PolicyStore open() {
     if (where.jdbc != null) {
-      return JdbcPolicyStore.builder(new UrlDataSource(where.jdbc, user, System.getenv(PASSWORD_ENV))).build();
+      return JdbcPolicyStore.builder(where.jdbc, user, System.getenv(PASSWORD_ENV)).build();
     }
     Path dir = where.dir != null ? where.dir
         : Path.of(System.getProperty("user.home"), ".cache", "mtasts", "policies");
@@ -57,57 +50,5 @@ final class StoreOptions {
       return q < 0 ? where.jdbc : where.jdbc.substring(0, q);
     }
     return where.dir != null ? where.dir.toString() : "~/.cache/mtasts/policies";
-  }
-
-  /** A minimal DataSource over DriverManager, enough for one command run. */
-  private record UrlDataSource(String url, String user, String password) implements DataSource {
-    @Override
-    public Connection getConnection() throws SQLException {
-      return user == null ? DriverManager.getConnection(url)
-          : DriverManager.getConnection(url, user, password);
-    }
-
-    @Override
-    public Connection getConnection(String u, String p) throws SQLException {
-      return DriverManager.getConnection(url, u, p);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-      DriverManager.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() {
-      return DriverManager.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
-    }
-
-    @Override
-    public String toString() {
-      return "UrlDataSource[" + url + "]";
-    }
   }
 }

@@ -13,25 +13,19 @@ import dev.mtasts.decision.PolicyState;
 import dev.mtasts.decision.SessionDetails;
 import dev.mtasts.decision.Verdict;
 import dev.mtasts.decision.VerdictEvent;
-import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.dns.DnsjavaClient;
-import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.policy.HostName;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;
 import dev.mtasts.postfix.internal.Escape;
 import dev.mtasts.tlsrpt.FileTlsRptStore;
-import dev.mtasts.tlsrpt.HttpsReportSender;
 import dev.mtasts.tlsrpt.TlsRptCollector;
-import dev.mtasts.tlsrpt.TlsRptDiscoverer;
 import dev.mtasts.tlsrpt.TlsRptEmail;
 import dev.mtasts.tlsrpt.TlsRptMailer;
 import dev.mtasts.tlsrpt.TlsRptReporter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -39,10 +33,6 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,7 +43,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -308,8 +297,8 @@ public final class PolicyAnswers implements AutoCloseable {
 
   private static PolicyStore openStore(DaemonConfig config) {
     if (config.jdbc().isPresent()) {
-      return JdbcPolicyStore.builder(new UrlDataSource(config.jdbc().get(),
-          config.jdbcUser().orElse(null), System.getenv("MTASTS_JDBC_PASSWORD"))).build();
+      return JdbcPolicyStore.builder(config.jdbc().get(),
+          config.jdbcUser().orElse(null), System.getenv("MTASTS_JDBC_PASSWORD")).build();
     }
     Path dir = config.store().orElse(
         Path.of(System.getProperty("user.home"), ".cache", "mtasts", "policies"));
@@ -383,60 +372,6 @@ public final class PolicyAnswers implements AutoCloseable {
           throw new IllegalStateException("interrupted", e);
         }
       });
-    }
-  }
-
-  /** A minimal DataSource over DriverManager; the password never appears in toString. */
-  private record UrlDataSource(String url, @Nullable String user, @Nullable String password)
-      implements DataSource {
-    @Override
-    public Connection getConnection() throws SQLException {
-      return user == null ? DriverManager.getConnection(url)
-          : DriverManager.getConnection(url, user, password);
-    }
-
-    @Override
-    public Connection getConnection(String u, String p) throws SQLException {
-      return DriverManager.getConnection(url, u, p);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-      DriverManager.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() {
-      return DriverManager.getLoginTimeout();
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
-    }
-
-    @Override
-    public String toString() {
-      int q = url.indexOf('?');
-      return "UrlDataSource[" + (q < 0 ? url : url.substring(0, q)) + "]";
     }
   }
 }
