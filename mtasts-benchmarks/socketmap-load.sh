@@ -2,13 +2,13 @@
 # Socketmap load: our daemon and Debian's postfix-mta-sts-resolver under the same load, in a
 # private network namespace (loopback only). Needs root, dnsmasq and postfix-mta-sts-resolver.
 #   mvn -B -q -pl mtasts-benchmarks,mtasts-examples -am package -DskipTests
-#   mtasts-benchmarks/socketmap-load.sh [CONNECTIONS] [QUERIES] [SECONDS]
+#   mtasts-benchmarks/socketmap-load.sh [CONNECTIONS] [QUERIES] [SECONDS] [tcp|unix]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-k="${1:-50}"; n="${2:-200000}"; s="${3:-30}"
+k="${1:-50}"; n="${2:-200000}"; s="${3:-30}"; transport="${4:-tcp}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 printf 'nameserver 127.0.0.1\n' > "$work/resolv.conf"
 unshare --net --mount -- sh -c 'ip link set lo up && mount --bind "$0" /etc/resolv.conf && shift && exec "$@"' \
   "$work/resolv.conf" - java -cp mtasts-benchmarks/target/benchmarks.jar \
-  dev.mtasts.benchmarks.socketmap.SocketmapLoadLab "$work" mtasts-examples/target/mtasts.jar "$k" "$n" "$s"
+  dev.mtasts.benchmarks.socketmap.SocketmapLoadLab "$work" mtasts-examples/target/mtasts.jar "$k" "$n" "$s" "$transport"

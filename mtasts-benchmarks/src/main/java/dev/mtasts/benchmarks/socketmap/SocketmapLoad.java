@@ -6,7 +6,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,18 +86,22 @@ public final class SocketmapLoad {
    * @throws IOException when a connection cannot be opened
    * @throws InterruptedException when interrupted
    */
-  public static Result run(InetSocketAddress target, String name, String key, int connections,
+  public static Result run(SocketAddress target, String name, String key, int connections,
       long maxQueries, double maxSeconds, long serverPid)
       throws IOException, InterruptedException {
-    if (!target.getAddress().isLoopbackAddress()) {
+    if (target instanceof InetSocketAddress inet && !inet.getAddress().isLoopbackAddress()) {
       throw new IllegalArgumentException("the load generator targets loopback only");
     }
+    if (!(target instanceof InetSocketAddress) && !(target instanceof UnixDomainSocketAddress)) {
+      throw new IllegalArgumentException("a TCP address on loopback or a UNIX socket, not " + target);
+    }
     byte[] request = netstring(name + " " + key);
-    List<Socket> sockets = new ArrayList<>();
+    List<SocketChannel> sockets = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      Socket s = new Socket(target.getAddress(), target.getPort());
-      s.setTcpNoDelay(true);
-      s.setSoTimeout(30_000);
+      SocketChannel s = SocketChannel.open(target);
+      if (target instanceof InetSocketAddress) {
+        s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      }
       sockets.add(s);
     }
     AtomicLong budget = new AtomicLong(maxQueries);
@@ -108,9 +116,9 @@ public final class SocketmapLoad {
       int id = i;
       latencies[i] = new long[1024];
       Thread t = new Thread(() -> {
-        try (Socket s = sockets.get(id)) {
-          OutputStream out = s.getOutputStream();
-          InputStream in = new BufferedInputStream(s.getInputStream());
+        try (SocketChannel s = sockets.get(id)) {
+          OutputStream out = Channels.newOutputStream(s);
+          InputStream in = new BufferedInputStream(Channels.newInputStream(s));
           start.await();
           while (System.nanoTime() < deadline && budget.getAndDecrement() > 0) {
             long t0 = System.nanoTime();
@@ -203,19 +211,23 @@ public final class SocketmapLoad {
   /**
    * Runs from the command line.
    *
-   * @param args HOST:PORT NAME KEY CONNECTIONS QUERIES SECONDS [SERVER-PID]
+   * @param args HOST:PORT (or unix:PATH) NAME KEY CONNECTIONS QUERIES SECONDS [SERVER-PID]
    * @throws Exception when the run fails
    */
   public static void main(String[] args) throws Exception {
     if (args.length < 6) {
-      System.err.println("usage: SocketmapLoad HOST:PORT NAME KEY CONNECTIONS QUERIES SECONDS"
-          + " [SERVER-PID]");
+      System.err.println("usage: SocketmapLoad HOST:PORT|unix:PATH NAME KEY CONNECTIONS QUERIES"
+          + " SECONDS [SERVER-PID]");
       System.exit(2);
     }
-    int colon = args[0].lastIndexOf(':');
-    InetSocketAddress target = new InetSocketAddress(
-        InetAddress.getByName(args[0].substring(0, colon)),
-        Integer.parseInt(args[0].substring(colon + 1)));
+    SocketAddress target;
+    if (args[0].startsWith("unix:")) {
+      target = UnixDomainSocketAddress.of(args[0].substring(5));
+    } else {
+      int colon = args[0].lastIndexOf(':');
+      target = new InetSocketAddress(InetAddress.getByName(args[0].substring(0, colon)),
+          Integer.parseInt(args[0].substring(colon + 1)));
+    }
     Result r = run(target, args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]),
         Double.parseDouble(args[5]), args.length > 6 ? Long.parseLong(args[6]) : -1);
     System.out.println(r);

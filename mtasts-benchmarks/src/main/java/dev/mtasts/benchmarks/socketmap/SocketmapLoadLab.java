@@ -4,7 +4,9 @@ import dev.mtasts.testkit.PolicyHosts;
 import dev.mtasts.testkit.TestCertificateAuthority;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +26,8 @@ public final class SocketmapLoadLab {
   /**
    * Runs the comparison.
    *
-   * @param args SCRATCH-DIR MTASTS-JAR CONNECTIONS QUERIES SECONDS
+   * @param args SCRATCH-DIR MTASTS-JAR CONNECTIONS QUERIES SECONDS [unix], the last for UNIX
+   *     sockets instead of TCP on loopback
    * @throws Exception when the lab cannot be set up
    */
   public static void main(String[] args) throws Exception {
@@ -33,6 +36,7 @@ public final class SocketmapLoadLab {
     int k = Integer.parseInt(args[2]);
     long n = Long.parseLong(args[3]);
     double seconds = Double.parseDouble(args[4]);
+    boolean unix = args.length > 5 && args[5].equals("unix");
     String domain = "bench.test";
     List<Process> processes = new ArrayList<>();
     TestCertificateAuthority ca = TestCertificateAuthority.create();
@@ -49,20 +53,23 @@ public final class SocketmapLoadLab {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Process ours = start(dir, "mtasts", List.of(java, "-XX:+UseSerialGC", "-jar", jar.toString(),
           "postfix", "serve",
-          "--listen", "127.0.0.1:8462", "--trust-pem", caPem.toString(), "--store",
+          "--listen", unix ? "unix:" + dir.resolve("ours.sock") : "127.0.0.1:8462", "--trust-pem", caPem.toString(), "--store",
           dir.resolve("policies").toString()));
       processes.add(ours);
-      Files.writeString(dir.resolve("mta-sts-daemon.yml"), "host: 127.0.0.1\nport: 8461\n"
+      Files.writeString(dir.resolve("mta-sts-daemon.yml"), (unix
+          ? "path: " + dir.resolve("python.sock") + "\n" : "host: 127.0.0.1\nport: 8461\n")
           + "cache:\n  type: internal\n");
       ProcessBuilder py = new ProcessBuilder("/usr/bin/mta-sts-daemon", "-c",
           dir.resolve("mta-sts-daemon.yml").toString(), "-v", "warn");
       py.environment().put("SSL_CERT_FILE", caPem.toString());
       Process python = start(dir, "mta-sts-daemon", py);
       processes.add(python);
-      waitForPort(8462, 60);
-      waitForPort(8461, 60);
-      InetSocketAddress oursAt = new InetSocketAddress("127.0.0.1", 8462);
-      InetSocketAddress theirsAt = new InetSocketAddress("127.0.0.1", 8461);
+      SocketAddress oursAt = unix ? UnixDomainSocketAddress.of(dir.resolve("ours.sock"))
+          : new InetSocketAddress("127.0.0.1", 8462);
+      SocketAddress theirsAt = unix ? UnixDomainSocketAddress.of(dir.resolve("python.sock"))
+          : new InetSocketAddress("127.0.0.1", 8461);
+      waitFor(oursAt, 60);
+      waitFor(theirsAt, 60);
       // The first query fetches the policy; the warm-up lets the JIT compile the hot path.
       System.out.println("first reply, ours:   " + SocketmapLoad.run(oursAt, "postfix", domain,
           1, 1, 30, -1).lastReply());
@@ -70,8 +77,9 @@ public final class SocketmapLoadLab {
           1, 1, 30, -1).lastReply());
       SocketmapLoad.run(oursAt, "postfix", domain, k, Math.min(n, 200_000), seconds, -1);
       SocketmapLoad.run(theirsAt, "postfix", domain, k, Math.min(n, 20_000), seconds, -1);
-      System.out.printf(Locale.ROOT, "%d connections, one request in flight each, at most %,d"
-          + " queries or %.0f s per daemon, cached enforce policy:%n", k, n, seconds);
+      System.out.printf(Locale.ROOT, "%d %s connections, one request in flight each, at most %,d"
+          + " queries or %.0f s per daemon, cached enforce policy:%n", k, unix ? "UNIX" : "TCP", n,
+          seconds);
       System.out.println("ours:   " + SocketmapLoad.run(oursAt, "postfix", domain, k, n, seconds,
           ours.pid()));
       System.out.println("Python: " + SocketmapLoad.run(theirsAt, "postfix", domain, k, n,
@@ -94,16 +102,16 @@ public final class SocketmapLoadLab {
         .start();
   }
 
-  private static void waitForPort(int port, int seconds) throws InterruptedException {
+  private static void waitFor(SocketAddress address, int seconds) throws InterruptedException {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < until) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        s.shutdownOutput(); // connected: the port is open
+      try (SocketChannel s = SocketChannel.open(address)) {
+        s.shutdownOutput(); // connected: the daemon listens
         return;
       } catch (IOException e) {
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException("nothing listens on port " + port);
+    throw new IllegalStateException("nothing listens on " + address);
   }
 }
