@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import javax.net.ssl.SNIHostName;
@@ -228,8 +229,8 @@ public final class MtaSts implements AutoCloseable {
    * @return the cache; empty when the builder was given a {@link Builder#policySource(PolicySource)
    *     policy source} of its own
    */
-  public java.util.Optional<PolicyResolver> cache() {
-    return java.util.Optional.ofNullable(resolver);
+  public Optional<PolicyResolver> cache() {
+    return Optional.ofNullable(resolver);
   }
 
   /**

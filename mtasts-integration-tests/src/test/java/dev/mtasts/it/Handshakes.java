@@ -12,13 +12,11 @@ import dev.mtasts.decision.Verdict;
 import dev.mtasts.policy.Mode;
 import dev.mtasts.policy.MxPattern;
 import dev.mtasts.policy.Policy;
-import dev.mtasts.tls.CertificateVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,9 +61,6 @@ final class Handshakes {
     return new PolicyState.NoPolicy(DOMAIN, "no record");
   }
 
-  static CertificateVerifier verifier(TestCertificateAuthority ca, Clock clock) {
-    return CertificateVerifier.builder().trustStore(ca.trustStore()).clock(clock).build();
-  }
 
   /** What the client saw. */
   record Result(Verdict verdict, Optional<Exception> failure, String protocol,

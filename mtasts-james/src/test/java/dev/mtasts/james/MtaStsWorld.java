@@ -8,7 +8,6 @@ import dev.mtasts.decision.VerdictEvent;
 import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.dns.DnsClient;
 import dev.mtasts.dns.DnsjavaClient;
-import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.testkit.IssuedCertificate;
 import dev.mtasts.testkit.LoopbackDnsServer;
 import dev.mtasts.testkit.PolicyHost;
@@ -52,7 +51,6 @@ final class MtaStsWorld implements AutoCloseable {
   final PolicyHost policyHost;
   final ReportEndpoint rua;
   final DnsClient dnsClient;
-  final HttpsPolicyFetcher fetcher;
   final TestClock clock = new TestClock(NOW);
   final List<VerdictEvent> heard = new CopyOnWriteArrayList<>();
   TlsRptCollector collector;
@@ -64,8 +62,6 @@ final class MtaStsWorld implements AutoCloseable {
     dns.txt("_smtp._tls." + DOMAIN, "v=TLSRPTv1; rua=" + rua.uri("/tlsrpt"));
     dnsClient = DnsjavaClient.builder().server(dns.address()).timeout(Duration.ofMillis(500))
         .cache(false).build();
-    fetcher = HttpsPolicyFetcher.builder().sslContext(ca.sslContext()).port(policyHost.port())
-        .build();
   }
 
   /** Publishes an enforce policy (mx1, mx2, *.backup) under a new id. */

@@ -5,7 +5,6 @@ import dev.mtasts.decision.Verdict;
 import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.dns.DnsClient;
 import dev.mtasts.dns.DnsjavaClient;
-import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.testkit.LoopbackDnsServer;
 import dev.mtasts.testkit.PolicyHost;
 import dev.mtasts.testkit.SamplePolicies;
@@ -40,7 +39,6 @@ final class RelayFixture implements AutoCloseable {
   final LoopbackDnsServer dns;
   final PolicyHost policyHost;
   final DnsClient dnsClient;
-  final HttpsPolicyFetcher fetcher;
   final List<Heard> heard = new CopyOnWriteArrayList<>();
 
   RelayFixture() throws Exception {
@@ -48,8 +46,6 @@ final class RelayFixture implements AutoCloseable {
     policyHost = PolicyHost.start(DOMAIN, ca.issue("mta-sts." + DOMAIN));
     dnsClient = DnsjavaClient.builder().server(dns.address()).timeout(Duration.ofMillis(500))
         .cache(false).build();
-    fetcher = HttpsPolicyFetcher.builder().sslContext(ca.sslContext()).port(policyHost.port())
-        .build();
   }
 
   /** Publishes an enforce policy (mx1, mx2, *.backup) under a new id. */
