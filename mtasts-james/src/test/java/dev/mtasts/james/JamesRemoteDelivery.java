@@ -38,8 +38,10 @@ import org.reactivestreams.Publisher;
  * James 3.8.1's own {@code RemoteDelivery} mailet, from the real {@code james-server-mailets} jar,
  * with what a James server gives it: an in-memory mail queue ({@code james-server-queue-memory}), a
  * mailet context that records bounces, and a DNS service whose MX records the test sets. The
- * mailet is configured with the parameters of the XML example in this module's README, plus only
- * what a test needs (short timeouts, a retry delay of an hour that {@link #retryNow()} cuts short).
+ * mailet is the class the XML example in this module's README names ({@link MtaStsRemoteDelivery},
+ * James's mailet with the policy in its MX lookup), or James's {@code RemoteDelivery} itself for
+ * installs that keep it, configured with that example's parameters plus only what a test needs
+ * (short timeouts, a retry delay of an hour that {@link #retryNow()} cuts short).
  */
 final class JamesRemoteDelivery implements AutoCloseable {
   private static final Duration AWAIT = Duration.ofSeconds(30);
@@ -50,9 +52,24 @@ final class JamesRemoteDelivery implements AutoCloseable {
       new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory());
   private final RemoteDelivery mailet;
 
-  JamesRemoteDelivery() throws Exception {
-    mailet = new RemoteDelivery(dns, null, queues, new NoMetrics(),
-        RemoteDelivery.ThreadState.START_THREADS);
+  /** Which mailet class runs. */
+  enum Mailet {
+    /** The class of the README's XML example. */
+    README,
+    /** James's {@code RemoteDelivery}, with the README's parameters. */
+    STOCK
+  }
+
+  JamesRemoteDelivery(Mailet which) throws Exception {
+    String readmeClass = readmeMailetClass();
+    if (!readmeClass.equals(MtaStsRemoteDelivery.class.getName())) {
+      throw new AssertionError("the README's mailet is " + readmeClass);
+    }
+    mailet = which == Mailet.README
+        ? new MtaStsRemoteDelivery(dns, null, queues, new NoMetrics(),
+            RemoteDelivery.ThreadState.START_THREADS)
+        : new RemoteDelivery(dns, null, queues, new NoMetrics(),
+            RemoteDelivery.ThreadState.START_THREADS);
     FakeMailetConfig.Builder config = FakeMailetConfig.builder()
         .mailetName("RemoteDelivery")
         .mailetContext(context);
@@ -72,18 +89,28 @@ final class JamesRemoteDelivery implements AutoCloseable {
    * run the configuration users copy.
    */
   static Map<String, String> readmeParameters() throws IOException {
-    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-    Matcher block = Pattern.compile("```xml\\n(<mailet match=\"All\" class=\"RemoteDelivery\">.*?"
-        + "</mailet>)\\n```", Pattern.DOTALL).matcher(readme);
-    if (!block.find()) {
-      throw new AssertionError("no RemoteDelivery XML block in mtasts-james/README.md");
-    }
     Map<String, String> params = new LinkedHashMap<>();
-    Matcher param = Pattern.compile("<([A-Za-z.]+)>([^<]*)</\\1>").matcher(block.group(1));
+    Matcher param = Pattern.compile("<([A-Za-z.]+)>([^<]*)</\\1>")
+        .matcher(readmeBlock().group(2));
     while (param.find()) {
       params.put(param.group(1), param.group(2).strip());
     }
     return params;
+  }
+
+  /** The class the README's XML example names. */
+  static String readmeMailetClass() throws IOException {
+    return readmeBlock().group(1);
+  }
+
+  private static Matcher readmeBlock() throws IOException {
+    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    Matcher block = Pattern.compile("```xml\\n<mailet match=\"All\" class=\"([A-Za-z.]+)\">(.*?)"
+        + "</mailet>\\n```", Pattern.DOTALL).matcher(readme);
+    if (!block.find()) {
+      throw new AssertionError("no mailet XML block in mtasts-james/README.md");
+    }
+    return block;
   }
 
   /** Hands a mail to the mailet, as the mailet container does. */

@@ -44,8 +44,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * MTA-STS in James 3.8.1's own {@code RemoteDelivery} mailet (the real jar), configured as the
- * README says, delivering through the javax.mail transport to SMTP servers on loopback.
+ * MTA-STS in James 3.8.1's own {@code RemoteDelivery} mailet (the real jar), as {@link
+ * MtaStsRemoteDelivery} (its MX lookup filtered by the policy) configured as the README says,
+ * delivering through the javax.mail transport to SMTP servers on loopback. {@link
+ * StockRemoteDeliveryTest} runs the same with James's unchanged mailet class.
  */
 @Timeout(120)
 class RemoteDeliveryTest {
@@ -67,7 +69,17 @@ class RemoteDeliveryTest {
   @BeforeEach
   void startJames() throws Exception {
     world.install(tmp.resolve("policies-" + ++run));
-    james = new JamesRemoteDelivery();
+    james = new JamesRemoteDelivery(mailet());
+  }
+
+  /** The mailet class under test. */
+  JamesRemoteDelivery.Mailet mailet() {
+    return JamesRemoteDelivery.Mailet.README;
+  }
+
+  /** Whether an MX host the enforce policy does not list is left out before connecting. */
+  boolean filtersMxHosts() {
+    return mailet() == JamesRemoteDelivery.Mailet.README;
   }
 
   @AfterEach
@@ -146,6 +158,9 @@ class RemoteDeliveryTest {
       await("mx2 has the mail", () -> mx2.messages().size() == 1);
       assertTrue(mx2.messages().get(0).tls());
       assertTrue(first.messages().isEmpty(), "nothing went to the refused host");
+      assertEquals(bad == BadMx.NOT_IN_POLICY && filtersMxHosts() ? 0 : 1, first.connections(),
+          "connections to the refused host");
+      assertEquals(1, world.verdictsFor(first.hostname()).size(), "one verdict per host");
       Verdict.Refuse refuse = refused(first.hostname());
       ResultType expected = switch (bad) {
         case WRONG_NAME -> ResultType.CERTIFICATE_HOST_MISMATCH;
@@ -184,6 +199,51 @@ class RemoteDeliveryTest {
       await("the retry reached the repaired mx1", () -> mx1.messages().size() == 1);
       await("the queue is empty", () -> james.queuedRetries().isEmpty());
       assertNoBounce();
+    }
+  }
+
+  @Test
+  void anEnforcePolicyThatListsNoMxHostRefusesEachBeforeMailFrom() throws Exception {
+    world.enforce();
+    try (SmtpServer first = world.good(UNLISTED);
+        SmtpServer second = world.good("mx.other.example.test")) {
+      mx(first, second);
+      james.send(message(), RECIPIENT);
+      await("the mail is queued again after one attempt",
+          () -> james.queuedRetries().equals(List.of(1)));
+      for (SmtpServer s : List.of(first, second)) {
+        // connected to (so that a TLS-RPT report could still go out), never given the envelope
+        assertEquals(1, s.connections());
+        assertTrue(s.messages().isEmpty());
+        assertEquals(1, world.verdictsFor(s.hostname()).size(), "one verdict per host");
+        assertEquals("mx-not-in-policy", refused(s.hostname()).failure().failureReasonCode());
+      }
+      assertNoBounce();
+    }
+  }
+
+  @Test
+  void aFailedPolicyLookupDefersOnlyWhenConfiguredTo() throws Exception {
+    world.noPolicy();
+    world.dns.fault("_mta-sts." + DOMAIN, dev.mtasts.testkit.LoopbackDnsServer.Fault.SERVFAIL);
+    try (SmtpServer mx1 = world.good(MX1)) {
+      mx(mx1);
+      james.send(message(), RECIPIENT);
+      await("by default: sent as without MTA-STS", () -> mx1.messages().size() == 1);
+      james.close();
+      MtaStsJames.uninstall();
+      world.install(tmp.resolve("policies-" + ++run), true);
+      james = new JamesRemoteDelivery(mailet());
+      mx(mx1);
+      james.send(message(), RECIPIENT);
+      await("deferWhenUnavailable: queued again",
+          () -> james.queuedRetries().equals(List.of(1)));
+      assertEquals(1, mx1.messages().size(), "nothing more was sent");
+      assertEquals(filtersMxHosts() ? 1 : 2, mx1.connections(),
+          "deferred before connecting, or before MAIL FROM");
+      assertNoBounce();
+    } finally {
+      world.dns.clearFault("_mta-sts." + DOMAIN);
     }
   }
 
