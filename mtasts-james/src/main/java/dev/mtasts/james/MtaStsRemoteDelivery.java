@@ -73,7 +73,7 @@ public class MtaStsRemoteDelivery extends RemoteDelivery {
    * checked, which must not pass unnoticed.
    *
    * @throws IllegalArgumentException when {@code mail.smtp.class} is not one of this module's
-   *     transports, or {@code startTLS} is not {@code true}
+   *     transports, {@code startTLS} is not {@code true}, or a {@code gateway} is set
    */
   @Override
   public void init() throws javax.mail.MessagingException {
@@ -87,6 +87,11 @@ public class MtaStsRemoteDelivery extends RemoteDelivery {
     if (!"true".equalsIgnoreCase(Objects.toString(getInitParameter("startTLS"), "").strip())) {
       throw new IllegalArgumentException(
           "MtaStsRemoteDelivery needs the parameter <startTLS>true</startTLS>");
+    }
+    if (getInitParameter("gateway") != null) {
+      throw new IllegalArgumentException("MtaStsRemoteDelivery does not send to a gateway: MTA-STS"
+          + " applies to the recipient domain's MX hosts; use RemoteDelivery without"
+          + " mail.smtp.class for gateway mode");
     }
     super.init();
   }

@@ -68,6 +68,15 @@ class MtaStsRemoteDeliveryConfigTest {
   }
 
   @Test
+  void gatewayModeIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> init(mailet(), Map.of("startTLS", "true", "gateway", "smarthost.example.test",
+            "mail.smtp.class", "dev.mtasts.james.javamail.SMTPTransport")));
+    assertTrue(e.getMessage().startsWith("MtaStsRemoteDelivery does not send to a gateway"),
+        e.getMessage());
+  }
+
+  @Test
   void guiceCreatesItAsJamesMailetLoaderDoes() {
     // James's mailet loader asks its injector for the class by name; these are the bindings a
     // James server has for RemoteDelivery's constructor.
