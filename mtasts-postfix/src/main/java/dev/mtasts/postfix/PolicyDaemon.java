@@ -7,7 +7,6 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -69,8 +68,7 @@ public final class PolicyDaemon implements AutoCloseable {
       server = SocketmapServer.start(config.listen(), (name, key) -> {
         long start = System.nanoTime();
         return answerAsync(config, answers, name, key).thenApply(a -> {
-          m.answered(a.reply().kind().name().toLowerCase(Locale.ROOT), a.outcome(),
-              System.nanoTime() - start);
+          m.answered(a.reply().kind(), a.outcome(), System.nanoTime() - start);
           if (LOG.isDebugEnabled()) {
             LOG.debug("{} {} -> {} ({}: {})", Escape.quote(name), Escape.quote(key),
                 Escape.quote(a.reply().wire()), a.outcome(), a.detail());

@@ -100,7 +100,10 @@ public final class Netstrings {
    * @throws MalformedFrameException when the bytes cannot start a netstring within the limits
    */
   public static byte[] take(ByteBuffer buf, int maxLength) throws MalformedFrameException {
-    int maxDigits = Integer.toString(maxLength).length();
+    int maxDigits = 1;
+    for (int m = maxLength; m >= 10; m /= 10) {
+      maxDigits++;
+    }
     int start = buf.position();
     int limit = buf.limit();
     int i = start;
