@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,12 @@ public final class SocketmapServer implements AutoCloseable {
   private final Reply[] frameReplies = new Reply[FRAME_SLOTS];
   private final byte[][] frames = new byte[FRAME_SLOTS][];
   private final Thread loop;
+  private final Consumer<SelectionKey> onReady = this::ready;
+  /** The request being answered; touched only by the I/O thread. */
+  private final byte[] request;
+  /** The last socketmap name asked, as bytes and as text: clients ask one or a few. */
+  private byte[] lastName = new byte[0];
+  private String lastNameText = "";
   private volatile boolean closed;
 
   /** Answers one request. */
@@ -134,6 +141,7 @@ public final class SocketmapServer implements AutoCloseable {
     this.events = events;
     this.maxRequestBytes = maxRequestBytes;
     this.maxConnections = maxConnections;
+    this.request = new byte[maxRequestBytes];
     this.selector = Selector.open();
     this.loop = new Thread(this::run, "socketmap-io");
     loop.setDaemon(true);
@@ -197,36 +205,10 @@ public final class SocketmapServer implements AutoCloseable {
   private void run() {
     try {
       while (!closed) {
-        selector.select();
+        selector.select(onReady);
         Runnable task;
         while ((task = tasks.poll()) != null) {
           task.run();
-        }
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-          SelectionKey key = it.next();
-          it.remove();
-          if (!key.isValid()) {
-            continue;
-          }
-          if (key.isAcceptable()) {
-            accept((ServerSocketChannel) key.channel());
-            continue;
-          }
-          Connection c = (Connection) key.attachment();
-          try {
-            if (key.isWritable()) {
-              flush(c);
-            }
-            if (key.isValid() && key.isReadable()) {
-              read(c);
-            }
-          } catch (IOException e) {
-            if (!closed) {
-              LOG.debug("socketmap connection {} failed: {}", c.id, e.toString());
-            }
-            drop(c);
-          }
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -239,6 +221,31 @@ public final class SocketmapServer implements AutoCloseable {
       }
       servers.forEach(SocketmapServer::closeQuietly);
       closeQuietly(selector);
+    }
+  }
+
+  /** Serves one ready key, during the select: no selected-key set to fill and empty. */
+  private void ready(SelectionKey key) {
+    if (!key.isValid()) {
+      return;
+    }
+    if (key.isAcceptable()) {
+      accept((ServerSocketChannel) key.channel());
+      return;
+    }
+    Connection c = (Connection) key.attachment();
+    try {
+      if (key.isWritable()) {
+        flush(c);
+      }
+      if (key.isValid() && key.isReadable()) {
+        read(c);
+      }
+    } catch (IOException e) {
+      if (!closed) {
+        LOG.debug("socketmap connection {} failed: {}", c.id, e.toString());
+      }
+      drop(c);
     }
   }
 
@@ -289,11 +296,11 @@ public final class SocketmapServer implements AutoCloseable {
     c.in.flip();
     try {
       while (!c.busy) {
-        byte[] request = Netstrings.take(c.in, maxRequestBytes);
-        if (request == null) {
+        int length = Netstrings.take(c.in, maxRequestBytes, request);
+        if (length < 0) {
           break;
         }
-        CompletableFuture<Reply> f = dispatch(request);
+        CompletableFuture<Reply> f = dispatch(length);
         if (f.isDone()) {
           append(c, result(f));
         } else {
@@ -341,20 +348,24 @@ public final class SocketmapServer implements AutoCloseable {
     }
   }
 
-  private CompletableFuture<Reply> dispatch(byte[] request) {
+  /** Answers the request of {@code length} bytes in {@link #request}. */
+  private CompletableFuture<Reply> dispatch(int length) {
     // A space byte is never part of a multi-byte UTF-8 sequence, so splitting the bytes at the
     // first one and decoding each side gives what decoding first and splitting would.
     int space = 0;
-    while (space < request.length && request[space] != ' ') {
+    while (space < length && request[space] != ' ') {
       space++;
     }
-    if (space == 0 || space == request.length) {
+    if (space == 0 || space == length) {
       return CompletableFuture.completedFuture(
           Reply.perm("malformed request: expected '<name> <key>'"));
     }
-    String name = new String(request, 0, space, StandardCharsets.UTF_8);
-    String key = new String(request, space + 1, request.length - space - 1,
-        StandardCharsets.UTF_8);
+    if (!Arrays.equals(request, 0, space, lastName, 0, lastName.length)) {
+      lastName = Arrays.copyOf(request, space);
+      lastNameText = new String(request, 0, space, StandardCharsets.UTF_8);
+    }
+    String name = lastNameText;
+    String key = new String(request, space + 1, length - space - 1, StandardCharsets.UTF_8);
     try {
       CompletableFuture<Reply> f = handler.answer(name, key);
       if (f.isDone() && !f.isCompletedExceptionally()) {
@@ -431,7 +442,7 @@ public final class SocketmapServer implements AutoCloseable {
     if (!c.busy && !c.eof && c.out.position() < MAX_PENDING_OUTPUT) {
       ops |= SelectionKey.OP_READ;
     }
-    if (c.key.isValid()) {
+    if (c.key.isValid() && c.key.interestOps() != ops) {
       c.key.interestOps(ops);
     }
   }
