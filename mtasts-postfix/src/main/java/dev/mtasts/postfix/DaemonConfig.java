@@ -59,6 +59,8 @@ public final class DaemonConfig {
   private final int maxConnections;
   private final Zone defaultZone;
   private final Map<String, Zone> zones;
+  /** The zone last answered for a name without a zone of its own (see {@link #zone}). */
+  private @Nullable Zone lastUnlisted;
   private final @Nullable TlsRpt tlsrpt;
   private final int policyPort;
 
@@ -425,8 +427,16 @@ public final class DaemonConfig {
     if (z != null) {
       return z;
     }
-    return new Zone(name, defaultZone.strictTesting(), defaultZone.requireSni(),
+    // Postfix asks under one or a few names: the last one without a zone of its own is kept, so
+    // asking again builds nothing. A record, so any thread sees it whole.
+    Zone last = lastUnlisted;
+    if (last != null && last.name().equals(name)) {
+      return last;
+    }
+    last = new Zone(name, defaultZone.strictTesting(), defaultZone.requireSni(),
         defaultZone.tlsrptAttributes());
+    lastUnlisted = last;
+    return last;
   }
 
   /**

@@ -68,12 +68,31 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyAnswers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyAnswers.class);
+  /** How many recent answers are kept for reuse (a power of two). */
+  private static final int KEPT_ANSWERS = 256;
 
   private final MtaSts mtaSts;
   private final PolicyResolver resolver;
   private final @Nullable TlsRptCollector collector;
   private final Duration deadline;
   private final boolean deferWhenUnavailable;
+  /**
+   * Recent answers, by the hash of the domain as asked: the same key in the same zone with the same
+   * cached policy state gets the same answer, so a cache hit builds no reply text and no detail.
+   * Slots are replaced as a whole; a thread that misses a fresh slot only builds the answer again.
+   */
+  private final Kept[] kept = new Kept[KEPT_ANSWERS];
+
+  /**
+   * One kept answer: what it was asked and what it rested on.
+   *
+   * @param key the domain as asked
+   * @param domain its normal form
+   * @param zone the zone
+   * @param state the policy state the answer was built from
+   * @param answer the answer
+   */
+  private record Kept(String key, String domain, Zone zone, PolicyState state, Answer answer) {}
 
   private PolicyAnswers(MtaSts mtaSts, @Nullable TlsRptCollector collector, Duration deadline,
       boolean deferWhenUnavailable) {
@@ -182,20 +201,49 @@ public final class PolicyAnswers implements AutoCloseable {
    * @return the answer
    */
   public CompletableFuture<Answer> answerAsync(Zone zone, String domain) {
-    Optional<HostName> name = HostName.parse(domain);
-    if (name.isEmpty()) {
-      return CompletableFuture.completedFuture(new Answer(Reply.NOT_FOUND, "not-a-domain",
-          Escape.quote(domain) + " is not a valid domain name"));
+    int slot = domain.hashCode() & (KEPT_ANSWERS - 1);
+    Kept k = kept[slot];
+    String d;
+    if (k != null && k.key().equals(domain)) {
+      d = k.domain(); // a valid name: it was looked up before
+    } else {
+      Optional<HostName> name = HostName.parse(domain);
+      if (name.isEmpty()) {
+        return CompletableFuture.completedFuture(new Answer(Reply.NOT_FOUND, "not-a-domain",
+            Escape.quote(domain) + " is not a valid domain name"));
+      }
+      d = name.get().value();
     }
-    String d = name.get().value();
-    return mtaSts.lookupAsync(d)
-        .thenApply(lookup -> toAnswer(zone, lookup))
+    CompletableFuture<Answer> answer = mtaSts.lookupAsync(d)
+        .thenApply(lookup -> keptAnswer(slot, domain, d, zone, lookup));
+    if (answer.isDone() && !answer.isCompletedExceptionally()) {
+      return answer; // from the cache: no timeout to set, nothing failed
+    }
+    return answer
         .completeOnTimeout(unavailable(d, "timeout", "no answer within " + deadline.toMillis()
             + " ms"), deadline.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(e -> {
           LOG.warn("lookup of {} failed unexpectedly", d, e);
           return unavailable(d, "unavailable", "the lookup failed: " + e);
         });
+  }
+
+  /**
+   * The answer to a lookup, reused when the slot holds the answer to the same key, zone and policy
+   * state. Only answers built from an applied policy are kept: they depend on nothing else, and
+   * building them has no side effect.
+   */
+  private Answer keptAnswer(int slot, String key, String domain, Zone zone, PolicyLookup lookup) {
+    PolicyState state = lookup.state();
+    Kept k = kept[slot];
+    if (k != null && k.key().equals(key) && k.state().equals(state) && k.zone().equals(zone)) {
+      return k.answer();
+    }
+    Answer a = toAnswer(zone, lookup);
+    if (state instanceof PolicyState.Applied) {
+      kept[slot] = new Kept(key, domain, zone, state, a);
+    }
+    return a;
   }
 
   private Answer unavailable(String domain, String outcome, String detail) {

@@ -7,9 +7,9 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,19 +68,18 @@ public final class PolicyDaemon implements AutoCloseable {
     try {
       server = SocketmapServer.start(config.listen(), (name, key) -> {
         long start = System.nanoTime();
-        return answerAsync(config, answers, name, key).thenApply(a -> {
-          m.answered(a.reply().kind().name().toLowerCase(Locale.ROOT), a.outcome(),
-              System.nanoTime() - start);
-          if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {} -> {} ({}: {})", Escape.quote(name), Escape.quote(key),
-                Escape.quote(a.reply().wire()), a.outcome(), a.detail());
-          } else if (a.outcome().equals("unavailable") || a.outcome().equals("timeout")
-              || a.outcome().equals("too-large")) {
-            LOG.info("{} {} -> {} ({}: {})", Escape.quote(name), Escape.quote(key),
-                a.reply().kind(), a.outcome(), a.detail());
+        CompletableFuture<Answer> answer = answerAsync(config, answers, name, key);
+        if (answer.isDone()) {
+          // Answered from the cache: no stage to chain. It completes normally (answerAsync).
+          try {
+            return CompletableFuture.completedFuture(answered(m, name, key, answer.join(),
+                start));
+          } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(
+                e instanceof CompletionException ? e : new CompletionException(e));
           }
-          return a.reply();
-        });
+        }
+        return answer.thenApply(a -> answered(m, name, key, a, start));
       }, new SocketmapServer.Events() {
         @Override
         public void opened() {
@@ -118,6 +117,20 @@ public final class PolicyDaemon implements AutoCloseable {
     LOG.info("serving socketmap on {}{}", server.listening(),
         http == null ? "" : ", metrics on port " + http.getPort());
     return d;
+  }
+
+  /** Counts and logs an answer; returns its reply. */
+  private static Reply answered(Metrics m, String name, String key, Answer a, long start) {
+    m.answered(a.reply().kind(), a.outcome(), System.nanoTime() - start);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {} -> {} ({}: {})", Escape.quote(name), Escape.quote(key),
+          Escape.quote(a.reply().wire()), a.outcome(), a.detail());
+    } else if (a.outcome().equals("unavailable") || a.outcome().equals("timeout")
+        || a.outcome().equals("too-large")) {
+      LOG.info("{} {} -> {} ({}: {})", Escape.quote(name), Escape.quote(key),
+          a.reply().kind(), a.outcome(), a.detail());
+    }
+    return a.reply();
   }
 
   /**

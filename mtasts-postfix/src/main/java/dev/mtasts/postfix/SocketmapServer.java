@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,10 @@ public final class SocketmapServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SocketmapServer.class);
   /** Stop reading from a client that does not read its replies once this much is queued. */
   private static final int MAX_PENDING_OUTPUT = 64 * 1024;
+  /** How many replies keep their netstring bytes for the next time they are sent. */
+  private static final int FRAME_SLOTS = 64;
+  /** Replies longer than this are encoded each time they are sent. */
+  private static final int MAX_KEPT_FRAME = 512;
 
   private final Handler handler;
   private final Events events;
@@ -59,7 +64,20 @@ public final class SocketmapServer implements AutoCloseable {
   private final Set<Connection> open = new HashSet<>();
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicInteger connectionIds = new AtomicInteger();
+  /**
+   * Replies sent lately and their netstrings, by the reply's identity: a handler that answers from
+   * a cache returns the same {@link Reply} again, which then costs no encoding. Touched only by the
+   * I/O thread.
+   */
+  private final Reply[] frameReplies = new Reply[FRAME_SLOTS];
+  private final byte[][] frames = new byte[FRAME_SLOTS][];
   private final Thread loop;
+  private final Consumer<SelectionKey> onReady = this::ready;
+  /** The request being answered; touched only by the I/O thread. */
+  private final byte[] request;
+  /** The last socketmap name asked, as bytes and as text: clients ask one or a few. */
+  private byte[] lastName = new byte[0];
+  private String lastNameText = "";
   private volatile boolean closed;
 
   /** Answers one request. */
@@ -95,13 +113,16 @@ public final class SocketmapServer implements AutoCloseable {
     default void rejected() {}
   }
 
-  /** One client connection; touched only by the I/O thread. */
+  /**
+   * One client connection; touched only by the I/O thread. Its buffers are direct, so reads and
+   * writes need no copy through a temporary buffer of the JDK's.
+   */
   private final class Connection {
     final SocketChannel channel;
     final SelectionKey key;
     final int id;
     final ByteBuffer in;
-    ByteBuffer out = ByteBuffer.allocate(512);
+    ByteBuffer out = ByteBuffer.allocateDirect(512);
     boolean busy;
     boolean eof;
 
@@ -109,8 +130,8 @@ public final class SocketmapServer implements AutoCloseable {
       this.channel = channel;
       this.key = key;
       this.id = id;
-      this.in = ByteBuffer.allocate(maxRequestBytes + Integer.toString(maxRequestBytes).length()
-          + 2);
+      this.in = ByteBuffer.allocateDirect(maxRequestBytes
+          + Integer.toString(maxRequestBytes).length() + 2);
     }
   }
 
@@ -120,6 +141,7 @@ public final class SocketmapServer implements AutoCloseable {
     this.events = events;
     this.maxRequestBytes = maxRequestBytes;
     this.maxConnections = maxConnections;
+    this.request = new byte[maxRequestBytes];
     this.selector = Selector.open();
     this.loop = new Thread(this::run, "socketmap-io");
     loop.setDaemon(true);
@@ -183,36 +205,10 @@ public final class SocketmapServer implements AutoCloseable {
   private void run() {
     try {
       while (!closed) {
-        selector.select();
+        selector.select(onReady);
         Runnable task;
         while ((task = tasks.poll()) != null) {
           task.run();
-        }
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-          SelectionKey key = it.next();
-          it.remove();
-          if (!key.isValid()) {
-            continue;
-          }
-          if (key.isAcceptable()) {
-            accept((ServerSocketChannel) key.channel());
-            continue;
-          }
-          Connection c = (Connection) key.attachment();
-          try {
-            if (key.isWritable()) {
-              flush(c);
-            }
-            if (key.isValid() && key.isReadable()) {
-              read(c);
-            }
-          } catch (IOException e) {
-            if (!closed) {
-              LOG.debug("socketmap connection {} failed: {}", c.id, e.toString());
-            }
-            drop(c);
-          }
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -225,6 +221,31 @@ public final class SocketmapServer implements AutoCloseable {
       }
       servers.forEach(SocketmapServer::closeQuietly);
       closeQuietly(selector);
+    }
+  }
+
+  /** Serves one ready key, during the select: no selected-key set to fill and empty. */
+  private void ready(SelectionKey key) {
+    if (!key.isValid()) {
+      return;
+    }
+    if (key.isAcceptable()) {
+      accept((ServerSocketChannel) key.channel());
+      return;
+    }
+    Connection c = (Connection) key.attachment();
+    try {
+      if (key.isWritable()) {
+        flush(c);
+      }
+      if (key.isValid() && key.isReadable()) {
+        read(c);
+      }
+    } catch (IOException e) {
+      if (!closed) {
+        LOG.debug("socketmap connection {} failed: {}", c.id, e.toString());
+      }
+      drop(c);
     }
   }
 
@@ -275,11 +296,11 @@ public final class SocketmapServer implements AutoCloseable {
     c.in.flip();
     try {
       while (!c.busy) {
-        byte[] request = Netstrings.take(c.in, maxRequestBytes);
-        if (request == null) {
+        int length = Netstrings.take(c.in, maxRequestBytes, request);
+        if (length < 0) {
           break;
         }
-        CompletableFuture<Reply> f = dispatch(request);
+        CompletableFuture<Reply> f = dispatch(length);
         if (f.isDone()) {
           append(c, result(f));
         } else {
@@ -327,17 +348,30 @@ public final class SocketmapServer implements AutoCloseable {
     }
   }
 
-  private CompletableFuture<Reply> dispatch(byte[] request) {
-    String text = new String(request, StandardCharsets.UTF_8);
-    int space = text.indexOf(' ');
-    if (space <= 0) {
+  /** Answers the request of {@code length} bytes in {@link #request}. */
+  private CompletableFuture<Reply> dispatch(int length) {
+    // A space byte is never part of a multi-byte UTF-8 sequence, so splitting the bytes at the
+    // first one and decoding each side gives what decoding first and splitting would.
+    int space = 0;
+    while (space < length && request[space] != ' ') {
+      space++;
+    }
+    if (space == 0 || space == length) {
       return CompletableFuture.completedFuture(
           Reply.perm("malformed request: expected '<name> <key>'"));
     }
-    String name = text.substring(0, space);
-    String key = text.substring(space + 1);
+    if (!Arrays.equals(request, 0, space, lastName, 0, lastName.length)) {
+      lastName = Arrays.copyOf(request, space);
+      lastNameText = new String(request, 0, space, StandardCharsets.UTF_8);
+    }
+    String name = lastNameText;
+    String key = new String(request, space + 1, length - space - 1, StandardCharsets.UTF_8);
     try {
-      return handler.answer(name, key).exceptionally(e -> {
+      CompletableFuture<Reply> f = handler.answer(name, key);
+      if (f.isDone() && !f.isCompletedExceptionally()) {
+        return f;
+      }
+      return f.exceptionally(e -> {
         LOG.error("no answer for {} {}: {}", Escape.quote(name), Escape.quote(key), e.toString());
         return Reply.temp("internal error");
       });
@@ -356,17 +390,35 @@ public final class SocketmapServer implements AutoCloseable {
   }
 
   private void append(Connection c, Reply reply) {
-    byte[] payload = reply.bytes();
-    byte[] head = Integer.toString(payload.length).getBytes(StandardCharsets.US_ASCII);
-    int need = head.length + payload.length + 2;
-    if (c.out.remaining() < need) {
-      ByteBuffer bigger = ByteBuffer.allocate(Math.max(c.out.capacity() * 2,
-          c.out.position() + need));
+    byte[] frame = frame(reply);
+    if (c.out.remaining() < frame.length) {
+      ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(c.out.capacity() * 2,
+          c.out.position() + frame.length));
       c.out.flip();
       bigger.put(c.out);
       c.out = bigger;
     }
-    c.out.put(head).put((byte) ':').put(payload).put((byte) ',');
+    c.out.put(frame);
+  }
+
+  /** The reply as a netstring, kept for the next time the same reply is sent. */
+  private byte[] frame(Reply reply) {
+    int slot = System.identityHashCode(reply) & (FRAME_SLOTS - 1);
+    if (frameReplies[slot] == reply) {
+      return frames[slot];
+    }
+    byte[] payload = reply.bytes();
+    byte[] head = Integer.toString(payload.length).getBytes(StandardCharsets.US_ASCII);
+    byte[] frame = new byte[head.length + payload.length + 2];
+    System.arraycopy(head, 0, frame, 0, head.length);
+    frame[head.length] = ':';
+    System.arraycopy(payload, 0, frame, head.length + 1, payload.length);
+    frame[frame.length - 1] = ',';
+    if (frame.length <= MAX_KEPT_FRAME) {
+      frameReplies[slot] = reply;
+      frames[slot] = frame;
+    }
+    return frame;
   }
 
   /** Writes what it can; asks for write readiness for the rest; reads only when caught up. */
@@ -381,7 +433,7 @@ public final class SocketmapServer implements AutoCloseable {
     boolean pending = c.out.hasRemaining();
     c.out.compact();
     if (c.out.position() == 0 && c.out.capacity() > 64 * 1024) {
-      c.out = ByteBuffer.allocate(512);
+      c.out = ByteBuffer.allocateDirect(512);
     }
     int ops = 0;
     if (pending) {
@@ -390,7 +442,7 @@ public final class SocketmapServer implements AutoCloseable {
     if (!c.busy && !c.eof && c.out.position() < MAX_PENDING_OUTPUT) {
       ops |= SelectionKey.OP_READ;
     }
-    if (c.key.isValid()) {
+    if (c.key.isValid() && c.key.interestOps() != ops) {
       c.key.interestOps(ops);
     }
   }

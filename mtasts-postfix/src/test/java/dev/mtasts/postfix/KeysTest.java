@@ -42,4 +42,20 @@ class KeysTest {
     is(Kind.EMPTY, null, "[example.com]x");
     is(Kind.DOMAIN, "300.1.2.3", "300.1.2.3");
   }
+
+  @Test
+  void anIpv4AddressIsFourNumbersOfAtMostThreeDigitsUpTo255() {
+    is(Kind.ADDRESS, null, "0.0.0.0");
+    is(Kind.ADDRESS, null, "255.255.255.255");
+    is(Kind.ADDRESS, null, "010.1.1.1");
+    is(Kind.ADDRESS, null, "192.0.2.1.");
+    is(Kind.DOMAIN, "256.1.1.1", "256.1.1.1");
+    is(Kind.DOMAIN, "1.1.1.256", "1.1.1.256");
+    is(Kind.DOMAIN, "0010.1.1.1", "0010.1.1.1");
+    is(Kind.DOMAIN, "1.2.3", "1.2.3");
+    is(Kind.DOMAIN, "1.2.3.4.5", "1.2.3.4.5");
+    is(Kind.DOMAIN, "1..2.3", "1..2.3");
+    is(Kind.DOMAIN, "1.2.3.4a", "1.2.3.4a");
+    is(Kind.DOMAIN, "1.2.3.-4", "1.2.3.-4");
+  }
 }

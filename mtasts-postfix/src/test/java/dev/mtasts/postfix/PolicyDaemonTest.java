@@ -126,6 +126,13 @@ class PolicyDaemonTest {
     assertEquals("OK secure match=mx1.testing.test:.mx.testing.test servername=hostname",
         ask(d, "strict", "testing.test"));
     assertEquals("NOTFOUND ", ask(d, "postfix", "testing.test"));
+    // Answers are kept per zone: asking in turn never gets the other zone's answer.
+    for (int i = 0; i < 3; i++) {
+      assertEquals("OK secure match=mx1.testing.test:.mx.testing.test servername=hostname",
+          ask(d, "strict", "testing.test"));
+      assertEquals("NOTFOUND ", ask(d, "postfix", "testing.test"));
+      assertEquals("NOTFOUND ", ask(d, "other", "testing.test"));
+    }
   }
 
   @Test

@@ -64,6 +64,39 @@ class SocketmapServerTest {
   }
 
   @Test
+  void theNameEndsAtTheFirstSpaceAndBothSidesAreUtf8() throws Exception {
+    try (SocketmapClient c = new SocketmapClient(address)) {
+      assertEquals("OK postfix:a b.test", c.ask("postfix", "a b.test"));
+      assertEquals("OK pöstfix:bücher.test", c.ask("pöstfix", "bücher.test"));
+      assertEquals("OK postfix:x.test", c.ask("postfix", "x.test"));
+      // An invalid UTF-8 byte next to the space decodes to U+FFFD, as in the whole request.
+      c.sendRaw(new byte[] {'5', ':', 'p', (byte) 0xc3, ' ', (byte) 0xa9, 'k', ','});
+      assertEquals("OK p\ufffd:\ufffdk", c.read());
+    }
+  }
+
+  @Test
+  void repliesAnsweredAgainAreWrittenAlike() throws Exception {
+    // More distinct replies than the server keeps encoded, each answered several times.
+    List<Reply> replies = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      replies.add(i % 3 == 0 ? Reply.temp("t" + i) : Reply.ok("secure match=mx" + i + ".test"));
+    }
+    replies.add(Reply.ok("x".repeat(5000)));
+    try (SocketmapServer s = SocketmapServer.start(List.of(Listen.parse("127.0.0.1:0")),
+        (name, key) -> CompletableFuture.completedFuture(replies.get(Integer.parseInt(key))),
+        SocketmapServer.Events.NONE, SocketmapServer.DEFAULT_MAX_REQUEST_BYTES, 10);
+        SocketmapClient c = new SocketmapClient(
+            (InetSocketAddress) s.listening().get(0).address())) {
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < replies.size(); i += 1 + round) {
+          assertEquals(replies.get(i).wire(), c.ask("postfix", Integer.toString(i)));
+        }
+      }
+    }
+  }
+
+  @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     for (int i = 0; i < 50; i++) {

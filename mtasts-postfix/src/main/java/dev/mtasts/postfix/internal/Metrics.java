@@ -1,11 +1,16 @@
 package dev.mtasts.postfix.internal;
 
 import dev.mtasts.postfix.DaemonEvents;
+import dev.mtasts.postfix.Reply;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,6 +28,12 @@ public final class Metrics implements DaemonEvents {
   private final Counter rejected;
   private final Gauge connections;
   private final Histogram duration;
+  /** The series of {@link #queries} by reply kind, looked up once per kind. */
+  private final AtomicReferenceArray<CounterDataPoint> queriesByKind =
+      new AtomicReferenceArray<>(Reply.Kind.values().length);
+  /** The series of {@link #lookups} by outcome word, looked up once per word. */
+  private final ConcurrentHashMap<String, CounterDataPoint> lookupsByOutcome =
+      new ConcurrentHashMap<>();
 
   /**
    * Registers the metrics.
@@ -71,13 +82,23 @@ public final class Metrics implements DaemonEvents {
   /**
    * Counts one answered query.
    *
-   * @param reply the reply's status word, lower case
+   * @param reply the reply's status word, counted under its lower-case name
    * @param outcome the lookup outcome word
    * @param nanos the time from request to reply
    */
-  public void answered(String reply, String outcome, long nanos) {
-    queries.labelValues(reply).inc();
-    lookups.labelValues(outcome).inc();
+  public void answered(Reply.Kind reply, String outcome, long nanos) {
+    CounterDataPoint q = queriesByKind.get(reply.ordinal());
+    if (q == null) {
+      q = queries.labelValues(reply.name().toLowerCase(Locale.ROOT));
+      queriesByKind.set(reply.ordinal(), q);
+    }
+    q.inc();
+    CounterDataPoint l = lookupsByOutcome.get(outcome);
+    if (l == null) {
+      // Outcome words are a fixed set (see Answer), so the map stays small.
+      l = lookupsByOutcome.computeIfAbsent(outcome, o -> lookups.labelValues(o));
+    }
+    l.inc();
     duration.observe(nanos / 1e9);
   }
 

@@ -100,14 +100,58 @@ public final class Netstrings {
    * @throws MalformedFrameException when the bytes cannot start a netstring within the limits
    */
   public static byte[] take(ByteBuffer buf, int maxLength) throws MalformedFrameException {
-    int maxDigits = Integer.toString(maxLength).length();
+    long frame = frame(buf, maxLength);
+    if (frame < 0) {
+      return null;
+    }
+    byte[] payload = new byte[(int) frame];
+    buf.get((int) (frame >>> 32), payload);
+    buf.position((int) (frame >>> 32) + payload.length + 1);
+    return payload;
+  }
+
+  /**
+   * Takes one netstring from the start of a buffer's remaining bytes into an array, for a reader
+   * that reuses one array for every request.
+   *
+   * @param buf the bytes read so far, between position and limit
+   * @param maxLength the longest payload accepted
+   * @param into where the payload goes, at least {@code maxLength} bytes long
+   * @return the payload's length, with the position moved past the netstring; or -1 when the
+   *     netstring is not complete yet (the position is unchanged)
+   * @throws MalformedFrameException when the bytes cannot start a netstring within the limits
+   */
+  public static int take(ByteBuffer buf, int maxLength, byte[] into)
+      throws MalformedFrameException {
+    long frame = frame(buf, maxLength);
+    if (frame < 0) {
+      return -1;
+    }
+    int length = (int) frame;
+    int payloadStart = (int) (frame >>> 32);
+    buf.get(payloadStart, into, 0, length);
+    buf.position(payloadStart + length + 1);
+    return length;
+  }
+
+  /**
+   * Finds the netstring at the start of a buffer's remaining bytes, leaving the position.
+   *
+   * @return the index of its payload (high 32 bits) and the payload's length (low 32 bits); or -1
+   *     when it is not complete yet
+   */
+  private static long frame(ByteBuffer buf, int maxLength) throws MalformedFrameException {
+    int maxDigits = 1;
+    for (int m = maxLength; m >= 10; m /= 10) {
+      maxDigits++;
+    }
     int start = buf.position();
     int limit = buf.limit();
     int i = start;
-    int length = 0;
+    long length = 0; // ten digits may pass the limit of an int
     while (true) {
       if (i == limit) {
-        return null;
+        return -1;
       }
       byte c = buf.get(i);
       if (c == ':') {
@@ -133,17 +177,14 @@ public final class Netstrings {
     }
     int payloadStart = i + 1;
     if (limit - payloadStart < length + 1) {
-      return null;
+      return -1;
     }
-    byte end = buf.get(payloadStart + length);
+    byte end = buf.get(payloadStart + (int) length);
     if (end != ',') {
       throw new MalformedFrameException("a netstring of " + length + " bytes ends with "
           + Escape.quote(new byte[] {end}, 0, 1) + " instead of ','");
     }
-    byte[] payload = new byte[length];
-    buf.get(payloadStart, payload);
-    buf.position(payloadStart + length + 1);
-    return payload;
+    return ((long) payloadStart << 32) | length;
   }
 
   /**
