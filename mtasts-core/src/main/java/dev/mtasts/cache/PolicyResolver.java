@@ -84,6 +84,7 @@ public final class PolicyResolver implements AutoCloseable {
   private final Duration storeReadTimeout;
   private final Duration storeWriteWait;
   private final java.util.Set<CompletableFuture<?>> pendingWrites = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   /**
    * What a read of the store gave: the entry (or none), or the error that made it unknown.
@@ -295,6 +296,7 @@ public final class PolicyResolver implements AutoCloseable {
    */
   @Override
   public void close() {
+    closed = true;
     if (scheduler != null) {
       scheduler.shutdownNow();
     }
@@ -331,7 +333,11 @@ public final class PolicyResolver implements AutoCloseable {
         work.whenComplete((r, t) -> {
           inFlight.remove(d, mine);
           if (t != null) {
-            LOG.error("resolving the policy of {} failed unexpectedly", d, t);
+            if (closed) {
+              LOG.debug("resolving the policy of {} stopped: the resolver is closed", d);
+            } else {
+              LOG.error("resolving the policy of {} failed unexpectedly", d, t);
+            }
             mine.completeExceptionally(t);
           } else {
             mine.complete(r);

@@ -94,7 +94,8 @@ public final class PolicyAnswers implements AutoCloseable {
    */
   private record Kept(String key, String domain, Zone zone, PolicyState state, Answer answer) {}
 
-  private PolicyAnswers(MtaSts mtaSts, @Nullable TlsRptCollector collector, Duration deadline,
+  /** The answers of a facade built elsewhere (a caching one); package-private for the tests. */
+  PolicyAnswers(MtaSts mtaSts, @Nullable TlsRptCollector collector, Duration deadline,
       boolean deferWhenUnavailable) {
     this.mtaSts = mtaSts;
     this.resolver = mtaSts.cache().orElseThrow();
