@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The one {@link MtaSts} of a James server (policy cache, policy store, TLS-RPT collector and
  * reporter), shared by every connection the MTA-STS transports make.
  *
- * <p>The transports ask {@link #shared()} for it. It is there in one of three ways:
+ * <p>The transports and {@link MtaStsRemoteDelivery} ask {@link #shared()} for it. It is there in one
+ * of three ways:
  *
  * <ol>
  *   <li>the Guice extension module {@link MtaStsJamesModule} builds it when James starts, from the
@@ -172,7 +173,7 @@ public final class MtaStsJames implements AutoCloseable {
   }
 
   /**
-   * Makes an instance the one the transports use, replacing (and closing) any earlier one.
+   * Makes an instance the one the transports and the mailet use, replacing (and closing) any earlier one.
    *
    * @param instance the instance
    */
@@ -194,7 +195,7 @@ public final class MtaStsJames implements AutoCloseable {
   }
 
   /**
-   * Returns the instance the transports use; builds and installs it from {@link
+   * Returns the instance the transports and the mailet use; builds and installs it from {@link
    * #fromDefaultLocation()} when none is installed, and closes it when the JVM exits.
    *
    * @return the shared instance
