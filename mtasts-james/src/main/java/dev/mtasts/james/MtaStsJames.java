@@ -173,7 +173,8 @@ public final class MtaStsJames implements AutoCloseable {
   }
 
   /**
-   * Makes an instance the one the transports and the mailet use, replacing (and closing) any earlier one.
+   * Makes an instance the one the transports and the mailet use, replacing (and closing) any
+   * earlier one.
    *
    * @param instance the instance
    */
