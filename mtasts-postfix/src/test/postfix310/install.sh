@@ -35,6 +35,8 @@ fi
 # run leaves no half-made tree behind. The paths written into the binaries are the final ones.
 work=$target.work
 rm -rf "$work"
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' HUP INT TERM
 mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs" "$work/tmp" \
   "$work/root"
 chmod 1777 "$work/tmp"
@@ -72,7 +74,6 @@ echo "# No dynamically loaded maps." > "$work/root/etc/postfix/dynamicmaps.cf"
 mkdir -p "$target"
 rm -rf "$root"
 mv "$work/root" "$root"
-rm -rf "$work"
 version=$("$root/usr/sbin/postconf" -dh mail_version) \
   || { echo "install.sh: the unpacked postconf does not run" >&2; exit 1; }
 echo "Postfix $version is ready in $target"
