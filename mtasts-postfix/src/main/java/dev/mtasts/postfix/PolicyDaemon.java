@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,25 +43,9 @@ public final class PolicyDaemon implements AutoCloseable {
    * @throws IOException when an address cannot be bound
    */
   public static PolicyDaemon start(DaemonConfig config) throws IOException {
-    Metrics[] metrics = new Metrics[1];
-    PolicyAnswers answers = PolicyAnswers.open(config, new DaemonEvents() {
-      @Override
-      public void fetched(String domain) {
-        metrics[0].fetched(domain);
-      }
-
-      @Override
-      public void refreshFailed(String domain, String resultType) {
-        metrics[0].refreshFailed(domain, resultType);
-      }
-
-      @Override
-      public void storeFailed(String domain) {
-        metrics[0].storeFailed(domain);
-      }
-    }, true);
-    metrics[0] = new Metrics(answers::cachedDomains);
-    Metrics m = metrics[0];
+    Metrics m = new Metrics();
+    PolicyAnswers answers = PolicyAnswers.open(config, m, true);
+    m.watchCache(answers::cachedDomains);
     SocketmapServer server = null;
     HTTPServer http = null;
     try {
@@ -70,37 +53,12 @@ public final class PolicyDaemon implements AutoCloseable {
         long start = System.nanoTime();
         CompletableFuture<Answer> answer = answerAsync(config, answers, name, key);
         if (answer.isDone()) {
-          // Answered from the cache: no stage to chain. It completes normally (answerAsync).
-          try {
-            return CompletableFuture.completedFuture(answered(m, name, key, answer.join(),
-                start));
-          } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(
-                e instanceof CompletionException ? e : new CompletionException(e));
-          }
+          // Answered from the cache: no stage to chain. It completes normally (answerAsync); a
+          // failure to count it is answered by the server as for any handler failure.
+          return CompletableFuture.completedFuture(answered(m, name, key, answer.join(), start));
         }
         return answer.thenApply(a -> answered(m, name, key, a, start));
-      }, new SocketmapServer.Events() {
-        @Override
-        public void opened() {
-          m.opened();
-        }
-
-        @Override
-        public void closed() {
-          m.closed();
-        }
-
-        @Override
-        public void malformed() {
-          m.malformed();
-        }
-
-        @Override
-        public void rejected() {
-          m.rejected();
-        }
-      }, SocketmapServer.DEFAULT_MAX_REQUEST_BYTES, config.maxConnections());
+      }, m, SocketmapServer.DEFAULT_MAX_REQUEST_BYTES, config.maxConnections());
       if (config.metrics().isPresent()) {
         InetSocketAddress a = config.metrics().get();
         http = HTTPServer.builder().inetAddress(a.getAddress()).port(a.getPort())

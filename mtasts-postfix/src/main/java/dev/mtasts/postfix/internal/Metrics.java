@@ -2,6 +2,7 @@ package dev.mtasts.postfix.internal;
 
 import dev.mtasts.postfix.DaemonEvents;
 import dev.mtasts.postfix.Reply;
+import dev.mtasts.postfix.SocketmapServer;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -17,7 +18,7 @@ import java.util.function.LongSupplier;
  * The daemon's Prometheus metrics, with fixed label values (never a domain name, so the number of
  * series stays bounded).
  */
-public final class Metrics implements DaemonEvents {
+public final class Metrics implements DaemonEvents, SocketmapServer.Events {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter queries;
   private final Counter lookups;
@@ -35,12 +36,8 @@ public final class Metrics implements DaemonEvents {
   private final ConcurrentHashMap<String, CounterDataPoint> lookupsByOutcome =
       new ConcurrentHashMap<>();
 
-  /**
-   * Registers the metrics.
-   *
-   * @param cachedDomains how many domains the cache holds, read at each scrape
-   */
-  public Metrics(LongSupplier cachedDomains) {
+  /** Registers the metrics; the cache's size is added by {@link #watchCache}. */
+  public Metrics() {
     queries = Counter.builder().name("mtasts_postfix_queries_total")
         .help("Socketmap queries answered, by reply (ok, notfound, temp, perm)")
         .labelNames("reply").register(registry);
@@ -65,6 +62,14 @@ public final class Metrics implements DaemonEvents {
         .help("Time from a request to its reply").classicOnly()
         .classicUpperBounds(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30)
         .register(registry);
+  }
+
+  /**
+   * Registers the gauge of the cache's size, once the cache exists.
+   *
+   * @param cachedDomains how many domains the cache holds, read at each scrape
+   */
+  public void watchCache(LongSupplier cachedDomains) {
     GaugeWithCallback.builder().name("mtasts_postfix_cached_domains")
         .help("Domains held in the policy cache's memory")
         .callback(cb -> cb.call(cachedDomains.getAsLong())).register(registry);
