@@ -130,8 +130,7 @@ public final class SocketmapServer implements AutoCloseable {
       this.channel = channel;
       this.key = key;
       this.id = id;
-      this.in = ByteBuffer.allocateDirect(maxRequestBytes
-          + Integer.toString(maxRequestBytes).length() + 2);
+      this.in = ByteBuffer.allocateDirect(Netstrings.maxFrameBytes(maxRequestBytes));
     }
   }
 
@@ -407,13 +406,7 @@ public final class SocketmapServer implements AutoCloseable {
     if (frameReplies[slot] == reply) {
       return frames[slot];
     }
-    byte[] payload = reply.bytes();
-    byte[] head = Integer.toString(payload.length).getBytes(StandardCharsets.US_ASCII);
-    byte[] frame = new byte[head.length + payload.length + 2];
-    System.arraycopy(head, 0, frame, 0, head.length);
-    frame[head.length] = ':';
-    System.arraycopy(payload, 0, frame, head.length + 1, payload.length);
-    frame[frame.length - 1] = ',';
+    byte[] frame = Netstrings.encode(reply.bytes());
     if (frame.length <= MAX_KEPT_FRAME) {
       frameReplies[slot] = reply;
       frames[slot] = frame;

@@ -30,7 +30,7 @@ class NetstringFuzzTest {
   void frames(byte[] input) throws IOException {
     List<byte[]> streamed = new ArrayList<>();
     boolean streamFailed = false;
-    Netstrings.Reader reader = new Netstrings.Reader(new ByteArrayInputStream(input), MAX);
+    NetstringReader reader = new NetstringReader(new ByteArrayInputStream(input), MAX);
     try {
       byte[] frame;
       while ((frame = reader.next()) != null) {

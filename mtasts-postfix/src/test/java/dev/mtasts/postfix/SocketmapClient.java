@@ -14,14 +14,14 @@ final class SocketmapClient implements AutoCloseable {
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
-  private final Netstrings.Reader reader;
+  private final NetstringReader reader;
 
   SocketmapClient(InetSocketAddress address) throws IOException {
     socket = new Socket(address.getAddress(), address.getPort());
     socket.setSoTimeout(30_000);
     in = new BufferedInputStream(socket.getInputStream());
     out = socket.getOutputStream();
-    reader = new Netstrings.Reader(in, Reply.MAX_REPLY_BYTES);
+    reader = new NetstringReader(in, Reply.MAX_REPLY_BYTES);
   }
 
   /** Sends one request and reads its reply. */

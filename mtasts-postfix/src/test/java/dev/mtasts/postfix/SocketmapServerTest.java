@@ -241,7 +241,7 @@ class SocketmapServerTest {
         java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
             java.net.UnixDomainSocketAddress.of(sock))) {
       ch.write(java.nio.ByteBuffer.wrap(Netstrings.encode("postfix a.test")));
-      Netstrings.Reader r = new Netstrings.Reader(
+      NetstringReader r = new NetstringReader(
           java.nio.channels.Channels.newInputStream(ch), 1000);
       assertEquals("OK postfix:a.test", new String(r.next(), StandardCharsets.UTF_8));
     }

@@ -1,9 +1,5 @@
 package dev.mtasts.postfix.internal;
 
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -15,79 +11,28 @@ import java.nio.charset.StandardCharsets;
 public final class Netstrings {
   private Netstrings() {}
 
-  /** Reads netstrings from one connection. Not thread-safe: one reader per connection. */
-  public static final class Reader {
-    private final InputStream in;
-    private final int maxLength;
-    private final int maxDigits;
-
-    /**
-     * Creates a reader.
-     *
-     * @param in the connection's input, buffered by the caller
-     * @param maxLength the longest payload accepted
-     */
-    public Reader(InputStream in, int maxLength) {
-      this.in = in;
-      this.maxLength = maxLength;
-      this.maxDigits = Integer.toString(maxLength).length();
+  /**
+   * How many digits the length of a netstring of at most {@code maxLength} bytes may have.
+   *
+   * @param maxLength the longest payload accepted
+   * @return the number of digits of {@code maxLength}
+   */
+  public static int lengthDigits(int maxLength) {
+    int digits = 1;
+    for (int m = maxLength; m >= 10; m /= 10) {
+      digits++;
     }
+    return digits;
+  }
 
-    /**
-     * Reads the next netstring.
-     *
-     * @return its payload, or {@code null} when the client closed the connection between frames
-     * @throws MalformedFrameException when the bytes are not a netstring within the limits
-     * @throws EOFException when the client closed the connection inside a frame
-     * @throws IOException when reading fails
-     */
-    public byte[] next() throws IOException {
-      int c = in.read();
-      if (c < 0) {
-        return null;
-      }
-      int length = 0;
-      int digits = 0;
-      while (c != ':') {
-        if (c < 0) {
-          throw new EOFException("the connection closed inside a netstring length");
-        }
-        if (c < '0' || c > '9') {
-          throw new MalformedFrameException("a netstring length holds " + describe(c)
-              + " where a digit or ':' belongs");
-        }
-        if (++digits > maxDigits) {
-          throw new MalformedFrameException("a netstring length has more than " + maxDigits
-              + " digits (requests are at most " + maxLength + " bytes)");
-        }
-        length = length * 10 + (c - '0');
-        c = in.read();
-      }
-      if (digits == 0) {
-        throw new MalformedFrameException("a netstring has no length before ':'");
-      }
-      if (length > maxLength) {
-        throw new MalformedFrameException("a netstring of " + length + " bytes is over the limit of "
-            + maxLength);
-      }
-      byte[] payload = in.readNBytes(length);
-      if (payload.length < length) {
-        throw new EOFException("the connection closed inside a netstring of " + length + " bytes");
-      }
-      int end = in.read();
-      if (end < 0) {
-        throw new EOFException("the connection closed before the ',' of a netstring");
-      }
-      if (end != ',') {
-        throw new MalformedFrameException("a netstring of " + length + " bytes ends with "
-            + describe(end) + " instead of ','");
-      }
-      return payload;
-    }
-
-    private static String describe(int c) {
-      return Escape.quote(new byte[] {(byte) c}, 0, 1);
-    }
+  /**
+   * How many bytes a whole netstring of at most {@code maxLength} payload bytes may take.
+   *
+   * @param maxLength the longest payload accepted
+   * @return the length digits, the colon, the payload and the comma
+   */
+  public static int maxFrameBytes(int maxLength) {
+    return lengthDigits(maxLength) + 1 + maxLength + 1;
   }
 
   /**
@@ -141,10 +86,7 @@ public final class Netstrings {
    *     when it is not complete yet
    */
   private static long frame(ByteBuffer buf, int maxLength) throws MalformedFrameException {
-    int maxDigits = 1;
-    for (int m = maxLength; m >= 10; m /= 10) {
-      maxDigits++;
-    }
+    int maxDigits = lengthDigits(maxLength);
     int start = buf.position();
     int limit = buf.limit();
     int i = start;
@@ -188,27 +130,22 @@ public final class Netstrings {
   }
 
   /**
-   * Writes one netstring.
-   *
-   * @param out where to
-   * @param payload the bytes
-   * @throws IOException when writing fails
-   */
-  public static void write(OutputStream out, byte[] payload) throws IOException {
-    out.write(Integer.toString(payload.length).getBytes(StandardCharsets.US_ASCII));
-    out.write(':');
-    out.write(payload);
-    out.write(',');
-  }
-
-  /**
    * Encodes one netstring.
    *
    * @param payload the text, as UTF-8
    * @return the netstring bytes
    */
   public static byte[] encode(String payload) {
-    byte[] p = payload.getBytes(StandardCharsets.UTF_8);
+    return encode(payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Encodes one netstring.
+   *
+   * @param p the payload
+   * @return the netstring bytes
+   */
+  public static byte[] encode(byte[] p) {
     byte[] head = (p.length + ":").getBytes(StandardCharsets.US_ASCII);
     byte[] out = new byte[head.length + p.length + 1];
     System.arraycopy(head, 0, out, 0, head.length);
