@@ -3,6 +3,7 @@ package dev.mtasts.cli;
 import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.dns.DnsjavaClient;
 import dev.mtasts.fetch.HttpsPolicyFetcher;
+import dev.mtasts.postfix.DaemonConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,14 +18,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -42,8 +39,6 @@ final class NetworkOptions {
   /** The default of {@code --timeout}. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-  private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
   @Spec(Spec.Target.MIXEE)
   private CommandSpec spec;
@@ -205,26 +200,7 @@ final class NetworkOptions {
    * @return the duration, or empty when it is not valid or out of range
    */
   static Optional<Duration> parseTimeout(String text) {
-    Duration d;
-    Matcher m = DURATION.matcher(text);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        default -> Duration.ofMinutes(n);
-      };
-    } else {
-      try {
-        d = Duration.parse(text.toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException e) {
-        return Optional.empty();
-      }
-    }
-    if (d.toMillis() < 1 || d.compareTo(MAX_TIMEOUT) > 0) {
-      return Optional.empty();
-    }
-    return Optional.of(d);
+    return DaemonConfig.parseDuration(text);
   }
 
   /**
