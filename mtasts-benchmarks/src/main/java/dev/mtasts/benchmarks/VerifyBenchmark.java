@@ -2,7 +2,6 @@ package dev.mtasts.benchmarks;
 
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.PolicyLookup;
-import dev.mtasts.decision.PolicySource;
 import dev.mtasts.decision.PolicyState;
 import dev.mtasts.decision.Verdict;
 import dev.mtasts.policy.Mode;
@@ -22,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.openjdk.jmh.annotations.Benchmark;
