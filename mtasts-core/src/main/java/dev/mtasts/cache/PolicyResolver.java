@@ -7,6 +7,7 @@ import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.PolicySource;
 import dev.mtasts.decision.PolicyState;
 import dev.mtasts.discovery.PolicyDiscoverer;
+import dev.mtasts.internal.Futures;
 import dev.mtasts.policy.HostName;
 import java.time.Clock;
 import java.time.Duration;
@@ -228,7 +229,7 @@ public final class PolicyResolver implements AutoCloseable {
       }
       return e.hit();
     }
-    refresh(d, false);
+    refresh(d, false, read); // the store was just read: not again
     return ResolverStep.undiscovered(d, read.error());
   }
 
@@ -239,7 +240,7 @@ public final class PolicyResolver implements AutoCloseable {
    * @return the resolution
    */
   public Resolution lookup(String domain) {
-    return join(lookupAsync(domain));
+    return Futures.join(lookupAsync(domain));
   }
 
   /**
@@ -313,6 +314,17 @@ public final class PolicyResolver implements AutoCloseable {
   }
 
   private CompletableFuture<Resolution> refresh(String d, boolean force) {
+    return refresh(d, force, null);
+  }
+
+  /**
+   * Resolves a domain once, however many ask: the TXT lookup and, when due, the fetch.
+   *
+   * @param read what the store holds, when the caller has just read it; else it is read when
+   *     memory holds nothing
+   */
+  private CompletableFuture<Resolution> refresh(String d, boolean force,
+      @Nullable StoreRead read) {
     CompletableFuture<Resolution> running = inFlight.get(d);
     if (running != null) {
       return running;
@@ -326,7 +338,7 @@ public final class PolicyResolver implements AutoCloseable {
       executor.execute(() -> {
         CompletableFuture<Resolution> work;
         try {
-          work = doRefresh(d, force);
+          work = doRefresh(d, force, read);
         } catch (RuntimeException ex) {
           work = CompletableFuture.failedFuture(ex);
         }
@@ -351,11 +363,12 @@ public final class PolicyResolver implements AutoCloseable {
     return mine;
   }
 
-  private CompletableFuture<Resolution> doRefresh(String d, boolean force) {
+  private CompletableFuture<Resolution> doRefresh(String d, boolean force,
+      @Nullable StoreRead stored) {
     Entry e = memory.getIfPresent(d);
     CompletableFuture<StoreRead> read = e != null
         ? CompletableFuture.completedFuture(new StoreRead(e, null))
-        : readStore(d);
+        : stored != null ? CompletableFuture.completedFuture(stored) : readStore(d);
     return read.thenCompose(r -> discoverer.lookupRecordAsync(d).thenCompose(lookup -> {
       ResolverStep.Known known = new ResolverStep.Known(d, r.entry(), r.error());
       ResolverStep.Next next = step.afterLookup(known, lookup, force, clock.instant());
@@ -603,17 +616,6 @@ public final class PolicyResolver implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
   }
 
   /** Builds a {@link PolicyResolver}. */

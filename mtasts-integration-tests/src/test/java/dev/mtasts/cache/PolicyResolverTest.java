@@ -503,6 +503,25 @@ class PolicyResolverTest {
   }
 
   @Test
+  void backgroundModeReadsTheStoreOnceForADomainItDoesNotKnow() {
+    FlakyStore counting = new FlakyStore(store);
+    resolver.close();
+    DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false)
+        .timeout(Duration.ofMillis(300)).retries(0).build();
+    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
+        .port(host.port()).build();
+    resolver = PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build())
+        .store(counting).clock(clock).proactiveRefresh(Duration.ZERO).backgroundDiscovery(true)
+        .build();
+    Resolution first = resolver.lookup(DOMAIN); // nothing known: answered, discovered behind
+    assertEquals(Resolution.Source.NOT_YET_DISCOVERED, first.source(), first.toString());
+    // Joins the discovery under way (one per domain at a time) rather than starting another.
+    Resolution r = resolver.recheckAsync(DOMAIN).join();
+    assertEquals(Resolution.Source.FETCHED, r.source(), r.toString());
+    assertEquals(1, counting.loads.get(), "the store is read once, before the first answer");
+  }
+
+  @Test
   void refreshFetchesThePolicyWhateverTheTxtRecordSays() {
     resolver.lookup(DOMAIN);
     clock.advance(Duration.ofHours(13));
@@ -539,6 +558,8 @@ class PolicyResolverTest {
   private static final class FlakyStore implements PolicyStore {
     private final PolicyStore real;
     volatile boolean failing;
+    final java.util.concurrent.atomic.AtomicInteger loads =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     FlakyStore(PolicyStore real) {
       this.real = real;
@@ -553,6 +574,7 @@ class PolicyResolverTest {
 
     @Override
     public java.util.Optional<CachedPolicy> load(String domain) {
+      loads.incrementAndGet();
       check();
       return real.load(domain);
     }
