@@ -117,6 +117,7 @@ public final class JdbcPolicyStore implements PolicyStore {
   private final Clock clock;
   private final Consumer<? super StoreProblem> listener;
   private final int timeoutMillis;
+  private final int timeoutSeconds;
   private volatile boolean closed;
 
   private JdbcPolicyStore(Builder b, Dialect dialect) {
@@ -126,7 +127,8 @@ public final class JdbcPolicyStore implements PolicyStore {
     this.sql = new Sql(b.table, dialect == Dialect.POSTGRESQL);
     this.clock = b.clock;
     this.listener = b.listener;
-    this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, b.timeout.toMillis());
+    this.timeoutMillis = millis(b.timeout);
+    this.timeoutSeconds = seconds(b.timeout);
   }
 
   /**
@@ -479,6 +481,11 @@ public final class JdbcPolicyStore implements PolicyStore {
    * connection is returned; a plain data source closes it.
    */
   private Connection connection() throws SQLException {
+    return open(dataSource, timeoutMillis);
+  }
+
+  /** A connection of the data source, in auto-commit mode, whose socket reads are bounded. */
+  private static Connection open(DataSource dataSource, int timeoutMillis) throws SQLException {
     Connection c = dataSource.getConnection();
     try {
       try {
@@ -502,11 +509,21 @@ public final class JdbcPolicyStore implements PolicyStore {
     }
   }
 
+  /** A timeout in milliseconds for JDBC, which takes an int. */
+  private static int millis(Duration timeout) {
+    return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+  }
+
+  /** A timeout in whole seconds, rounded up, for JDBC's query and login timeouts. */
+  private static int seconds(Duration timeout) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (timeout.toMillis() + 999) / 1000));
+  }
+
   /** Prepares a statement that the database cancels after the store's timeout. */
   private PreparedStatement prepare(Connection c, String statement) throws SQLException {
     PreparedStatement st = c.prepareStatement(statement);
     try {
-      st.setQueryTimeout(Math.max(1, (timeoutMillis + 999) / 1000));
+      st.setQueryTimeout(timeoutSeconds);
     } catch (SQLFeatureNotSupportedException e) {
       LOG.debug("the JDBC driver cannot time out queries");
     }
@@ -637,20 +654,13 @@ public final class JdbcPolicyStore implements PolicyStore {
       try {
         if (dataSource.getLoginTimeout() == 0) {
           // Connecting to a server that accepts but never answers would otherwise wait forever.
-          dataSource.setLoginTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
+          dataSource.setLoginTimeout(seconds(timeout));
         }
       } catch (SQLException | UnsupportedOperationException e) {
         LOG.debug("the data source keeps its login timeout", e);
       }
-      try (Connection c = dataSource.getConnection()) {
-        try {
-          c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        } catch (SQLFeatureNotSupportedException | AbstractMethodError e) {
-          LOG.debug("the JDBC driver cannot bound network reads");
-        }
-        if (!c.getAutoCommit()) {
-          c.setAutoCommit(true); // the CREATE TABLE must be committed
-        }
+      // auto-commit: the CREATE TABLE must be committed
+      try (Connection c = open(dataSource, millis(timeout))) {
         Dialect d = dialect;
         if (d == null) {
           String product = c.getMetaData().getDatabaseProductName();
