@@ -2,8 +2,6 @@ package dev.mtasts.james.internal;
 
 import dev.mtasts.decision.MtaSts;
 import dev.mtasts.decision.PolicyLookup;
-import dev.mtasts.result.Failure;
-import dev.mtasts.result.ResultType;
 import dev.mtasts.decision.SessionDetails;
 import dev.mtasts.decision.Verdict;
 import dev.mtasts.james.MtaStsJames;
@@ -159,37 +157,24 @@ public final class ConnectionGuard {
 
   private Optional<MtaStsRefusal> decide(String domain, Headers headers, boolean tls,
       String lastServerResponse) {
-    MtaSts mtaSts;
-    try {
-      mtaSts = shared.get().mtaSts();
-    } catch (RuntimeException e) {
-      // A configuration that cannot be read must not let mail out without MTA-STS, nor bounce it.
-      String message = "MTA-STS is not available (" + e.getMessage() + "); the mail stays queued";
-      LOG.error(message);
-      return Optional.of(new MtaStsRefusal(message));
-    }
     PolicyLookup lookup;
     try {
-      lookup = mtaSts.lookup(domain);
-    } catch (IllegalArgumentException e) {
-      LOG.debug("MTA-STS: recipient domain is not a domain name, sent without MTA-STS");
-      return Optional.empty();
-    }
-    if (lookup.shouldDefer()) {
-      return Optional.of(new MtaStsRefusal("MTA-STS: the policy of " + lookup.domain()
-          + " could not be looked up (deferWhenUnavailable); the mail stays queued"));
+      Optional<PolicyLookup> found = MxFilter.lookup(shared, domain);
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      lookup = found.get();
+    } catch (MxFilter.Deferral e) {
+      return Optional.of(new MtaStsRefusal(e.getMessage()));
     }
     SessionDetails details = details(lastServerResponse);
     if (isTlsReport(headers)) {
       details = details.asTlsReportDelivery();
     }
     String host = mxHost;
+    // Each check below refuses an MX host the policy does not list first (mx-not-in-policy).
     Verdict verdict;
-    if (lookup.candidates(List.of(host), details).isEmpty()) {
-      // left out by the enforced policy, and reported as refused (mx-not-in-policy) by candidates
-      verdict = new Verdict.Refuse(new Failure(ResultType.VALIDATION_FAILURE, "mx-not-in-policy",
-          "the MX host " + host + " is not listed in the policy of " + lookup.domain()));
-    } else if (!tls) {
+    if (!tls) {
       verdict = lookup.starttlsNotSupported(host, details);
     } else if (tlsSocket == null) {
       verdict = lookup.handshakeFailed(host,

@@ -68,23 +68,11 @@ public final class MxFilter {
    * @throws Deferral when the mail must stay queued without any connection
    */
   public List<String> hostsToTry(String domain, List<String> mxRecords) throws Deferral {
-    MtaSts mtaSts;
-    try {
-      mtaSts = shared.get().mtaSts();
-    } catch (RuntimeException e) {
-      // As in the transport: a configuration that cannot be read keeps the mail queued.
-      throw new Deferral("MTA-STS is not available (" + e.getMessage() + "); the mail stays queued");
-    }
-    PolicyLookup lookup;
-    try {
-      lookup = mtaSts.lookup(domain);
-    } catch (IllegalArgumentException e) {
+    Optional<PolicyLookup> found = lookup(shared, domain);
+    if (found.isEmpty()) {
       return mxRecords;
     }
-    if (lookup.shouldDefer()) {
-      throw new Deferral("MTA-STS: the policy of " + lookup.domain()
-          + " could not be looked up (deferWhenUnavailable); the mail stays queued");
-    }
+    PolicyLookup lookup = found.get();
     Optional<Policy> policy = lookup.policy();
     if (lookup.status() != PolicyLookup.Status.ENFORCE || policy.isEmpty()) {
       return mxRecords;
@@ -109,6 +97,43 @@ public final class MxFilter {
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Looks up the policy of a recipient domain for James, as the MX lookup and the transport both
+   * do: a configuration that cannot be read, or a failed lookup that the facade defers, keeps the
+   * mail queued (logged here, since James reports such a failure in words of its own).
+   *
+   * @param shared the shared facade
+   * @param domain the recipient domain
+   * @return the lookup, or empty when the domain is not a domain name (no MTA-STS)
+   * @throws Deferral when the mail must stay queued
+   */
+  static Optional<PolicyLookup> lookup(Supplier<MtaStsJames> shared, String domain)
+      throws Deferral {
+    MtaSts mtaSts;
+    try {
+      mtaSts = shared.get().mtaSts();
+    } catch (RuntimeException e) {
+      // A configuration that cannot be read must not let mail out without MTA-STS, nor bounce it.
+      String message = "MTA-STS is not available (" + e.getMessage() + "); the mail stays queued";
+      LOG.error(message);
+      throw new Deferral(message);
+    }
+    PolicyLookup lookup;
+    try {
+      lookup = mtaSts.lookup(domain);
+    } catch (IllegalArgumentException e) {
+      LOG.debug("MTA-STS: recipient domain is not a domain name, sent without MTA-STS");
+      return Optional.empty();
+    }
+    if (lookup.shouldDefer()) {
+      String message = "MTA-STS: the policy of " + lookup.domain()
+          + " could not be looked up (deferWhenUnavailable); the mail stays queued";
+      LOG.warn(message);
+      throw new Deferral(message);
+    }
+    return Optional.of(lookup);
   }
 
   /** The host name of an MX entry: lower case, without {@code :port} and trailing dot. */
