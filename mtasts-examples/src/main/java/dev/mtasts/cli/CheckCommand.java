@@ -195,7 +195,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     g.writeStartObject();
     g.writeStringField("name", record.name());
-    strings(g, "txt", record.txt());
+    Json.strings(g, "txt", record.txt());
     g.writeBooleanField("valid", record.id() != null);
     g.writeStringField("id", record.id());
     Json.recordProblems(g, "errors", record.errors());
@@ -252,7 +252,7 @@ final class CheckCommand implements Callable<Integer> {
       g.writeNull();
     } else {
       g.writeStartObject();
-      strings(g, "subject_names", cert.subjectNames());
+      Json.strings(g, "subject_names", cert.subjectNames());
       g.writeStringField("issuer", cert.issuer());
       g.writeStringField("not_before", cert.notBefore().toString());
       g.writeStringField("not_after", cert.notAfter().toString());
@@ -279,7 +279,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     g.writeStartObject();
     g.writeStringField("name", facts.name());
-    strings(g, "txt", facts.txt());
+    Json.strings(g, "txt", facts.txt());
     g.writeBooleanField("valid", facts.record() != null);
     g.writeFieldName("rua");
     if (facts.record() == null) {
@@ -294,15 +294,6 @@ final class CheckCommand implements Callable<Integer> {
     Json.recordProblems(g, "errors", facts.errors());
     Json.recordProblems(g, "warnings", facts.warnings());
     g.writeEndObject();
-  }
-
-  private static void strings(JsonGenerator g, String name, List<String> values)
-      throws IOException {
-    g.writeArrayFieldStart(name);
-    for (String v : values) {
-      g.writeString(v);
-    }
-    g.writeEndArray();
   }
 
   // ------------------------------------------------------------------ for people

@@ -367,18 +367,9 @@ final class InitCommand implements Callable<Integer> {
         g.writeStringField("value", s.tlsrpt().get().toText());
         g.writeEndObject();
       }
-      strings(g, "steps", s.steps());
-      strings(g, "warnings", s.warnings());
+      Json.strings(g, "steps", s.steps());
+      Json.strings(g, "warnings", s.warnings());
     });
-  }
-
-  private static void strings(JsonGenerator g, String name, List<String> values)
-      throws IOException {
-    g.writeArrayFieldStart(name);
-    for (String v : values) {
-      g.writeString(v);
-    }
-    g.writeEndArray();
   }
 
   // ------------------------------------------------------------------ for people

@@ -52,6 +52,22 @@ final class Json {
   }
 
   /**
+   * Writes a list of strings as {@code "name":[...]}.
+   *
+   * @param g the generator
+   * @param name the field name
+   * @param values the strings
+   * @throws IOException never for a string target
+   */
+  static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
+    g.writeArrayFieldStart(name);
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
+  }
+
+  /**
    * Writes a list of policy problems as {@code [{"line":N,"message":...}]}.
    *
    * @param g the generator
