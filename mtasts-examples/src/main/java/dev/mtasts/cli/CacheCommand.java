@@ -51,7 +51,7 @@ final class CacheCommand implements Callable<Integer> {
   /** Something to do with a resolver. */
   @FunctionalInterface
   interface ResolverAction {
-    int run(PolicyResolver resolver);
+    int run(PolicyResolver resolver, NetworkOptions.Network net);
   }
 
   static int withStore(Io io, StoreOptions options, StoreAction action) {
@@ -83,7 +83,7 @@ final class CacheCommand implements Callable<Integer> {
     return withStore(io, options, store -> {
       PolicyResolver resolver = ResolveCommand.resolver(net, store);
       try (resolver) {
-        return action.run(resolver);
+        return action.run(resolver, net);
       } catch (IllegalArgumentException e) {
         io.error(Terminal.safe(String.valueOf(e.getMessage())));
         return ExitCodes.USAGE_OR_IO;
@@ -198,7 +198,7 @@ final class CacheCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return withResolver(io, network, store, resolver -> {
+      return withResolver(io, network, store, (resolver, net) -> {
         var r = resolver.refreshAsync(domain).join();
         ResolveCommand.print(io, r, json);
         return r.source() == dev.mtasts.cache.Resolution.Source.FETCHED ? ExitCodes.OK

@@ -36,9 +36,6 @@ import picocli.CommandLine.Spec;
  * cache refresh}): DNS servers, extra trusted CAs, the time limit, and the test-only policy port.
  */
 final class NetworkOptions {
-  /** The default of {@code --timeout}. */
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-
 
   @Spec(Spec.Target.MIXEE)
   private CommandSpec spec;
@@ -241,23 +238,5 @@ final class NetworkOptions {
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build the trust store", e);
     }
-  }
-
-  // ------------------------------------------------------------------ JSON
-
-  /**
-   * Renders a report as one JSON object on one line; the shape is documented in the README.
-   *
-   * @param r the report
-   * @return the JSON text
-   */
-
-  /**
-   * Returns the {@code --timeout} value; call after {@link #build()}, which rejects a bad one.
-   *
-   * @return the limit of each DNS lookup and of the policy fetch
-   */
-  Duration limit() {
-    return parseTimeout(timeout).orElse(DEFAULT_TIMEOUT);
   }
 }

@@ -63,9 +63,9 @@ final class ResolveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return CacheCommand.withResolver(io, network, store, resolver -> {
+    return CacheCommand.withResolver(io, network, store, (resolver, net) -> {
       // Wait for a due id check rather than end the run (and the check) with the cached answer.
-      Duration bound = network.limit().multipliedBy(2);
+      Duration bound = net.timeout().multipliedBy(2);
       Resolution r;
       try {
         r = resolver.lookupCheckedAsync(domain).get(bound.toMillis(), TimeUnit.MILLISECONDS);
