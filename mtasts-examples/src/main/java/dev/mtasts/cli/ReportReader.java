@@ -22,7 +22,6 @@ import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimePartDataSource;
 import jakarta.mail.internet.ParseException;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -166,16 +165,11 @@ final class ReportReader {
    */
   static byte[] readCapped(InputStream in, int cap, String what)
       throws IOException, TooLargeException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(cap, 64 * 1024));
-    byte[] buffer = new byte[64 * 1024];
-    int n;
-    while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, cap + 1L - out.size()))) > 0) {
-      out.write(buffer, 0, n);
-      if (out.size() > cap) {
-        throw new TooLargeException(what + " is larger than " + (cap / (1024 * 1024)) + " MiB");
-      }
+    byte[] bytes = in.readNBytes(cap + 1);
+    if (bytes.length > cap) {
+      throw new TooLargeException(what + " is larger than " + (cap / (1024 * 1024)) + " MiB");
     }
-    return out.toByteArray();
+    return bytes;
   }
 
   // ------------------------------------------------------------------ containers
