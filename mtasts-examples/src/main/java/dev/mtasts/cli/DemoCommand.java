@@ -146,19 +146,28 @@ final class DemoCommand implements Callable<Integer> {
           .redirectError(ProcessBuilder.Redirect.INHERIT)
           .start();
       child.getOutputStream().close();
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          io.println(line);
-          io.out().flush();
+      // Copied on a thread of its own, so that the time limit holds even when the second JVM
+      // hangs with its output open.
+      Thread copier = new Thread(() -> {
+        try (BufferedReader out = new BufferedReader(
+            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = out.readLine()) != null) {
+            io.println(line);
+            io.out().flush();
+          }
+        } catch (IOException e) {
+          // the second JVM is gone; its exit code tells the rest
         }
-      }
+      }, "mtasts-demo-output");
+      copier.setDaemon(true);
+      copier.start();
       if (!child.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         child.destroyForcibly();
         io.error("demo: the second JVM did not finish within " + CHILD_TIMEOUT_SECONDS + " s");
         return ExitCodes.INTERNAL;
       }
+      copier.join(TimeUnit.SECONDS.toMillis(10)); // the last lines, already written by the child
       return child.exitValue();
     } finally {
       Files.deleteIfExists(hosts);
