@@ -27,6 +27,7 @@ import dev.mtasts.tlsrpt.PolicyResult;
 import dev.mtasts.tlsrpt.TlsRptCollector;
 import dev.mtasts.tlsrpt.TlsRptDiscoverer;
 import dev.mtasts.tlsrpt.TlsRptReport;
+import dev.mtasts.tlsrpt.TlsRptReportWriter;
 import dev.mtasts.tlsrpt.TlsRptReporter;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -319,7 +320,7 @@ final class DemoRun {
     List<TlsRptReport> reports = new ArrayList<>();
     Map<String, byte[]> json = new TreeMap<>();
     for (ReportEndpoint.Received post : posts) {
-      expect("application/tlsrpt+gzip".equals(post.contentType()),
+      expect(TlsRptReportWriter.GZIP_MEDIA_TYPE.equals(post.contentType()),
           "a report arrived as " + post.contentType());
       TlsRptReport r = TlsRptReport.parse(post.json());
       reports.add(r);

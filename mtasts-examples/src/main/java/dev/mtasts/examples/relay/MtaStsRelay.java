@@ -69,8 +69,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * resolved by the JVM as usual.
  *
  * <pre>{@code
- * MtaSts mtaSts = MtaSts.builder().policySource(resolver.asPolicySource()).listener(reporter).build();
- * MtaStsRelay relay = MtaStsRelay.builder(mtaSts, DnsjavaClient.builder().build())
+ * MtaSts mtaSts = MtaSts.builder().build(); // caching; add store(...), reporting(...)
+ * MtaStsRelay relay = MtaStsRelay.builder(mtaSts)
  *     .heloName("relay.example.net")
  *     .build();
  * DeliveryResult result = relay.deliver("example.com", message, recipients);
