@@ -11,10 +11,11 @@ import dev.mtasts.dns.MxRecords;
 import dev.mtasts.fetch.HttpsPolicyFetcher;
 import dev.mtasts.policy.HostName;
 import dev.mtasts.internal.Futures;
+import dev.mtasts.internal.Trust;
 import dev.mtasts.tls.CertificateVerifier;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +29,6 @@ import java.util.function.Consumer;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -239,13 +239,22 @@ public final class MtaSts implements AutoCloseable {
    */
   @Override
   public void close() {
+    for (Exception e : closeAll(owned)) {
+      LOG.warn("closing a part of the MTA-STS facade failed", e);
+    }
+  }
+
+  /** Closes each, the last first; returns what their closing threw. */
+  private static List<Exception> closeAll(List<AutoCloseable> owned) {
+    List<Exception> failures = new ArrayList<>();
     for (int i = owned.size() - 1; i >= 0; i--) {
       try {
         owned.get(i).close();
       } catch (Exception e) {
-        LOG.warn("closing {} failed", owned.get(i).getClass().getSimpleName(), e);
+        failures.add(e);
       }
     }
+    return failures;
   }
 
   private PolicyLookup toLookup(PolicyState state) {
@@ -323,20 +332,7 @@ public final class MtaSts implements AutoCloseable {
      * @throws IllegalArgumentException when {@code roots} is empty
      */
     public Builder trustedCertificates(Collection<X509Certificate> roots) {
-      if (roots.isEmpty()) {
-        throw new IllegalArgumentException("no trusted certificates given");
-      }
-      try {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        int i = 0;
-        for (X509Certificate root : roots) {
-          ks.setCertificateEntry("root-" + i++, Objects.requireNonNull(root, "root"));
-        }
-        return trustStore(ks);
-      } catch (GeneralSecurityException | IOException e) {
-        throw new IllegalArgumentException("cannot build a trust store: " + e.getMessage(), e);
-      }
+      return trustStore(Trust.keyStore(roots));
     }
 
     /**
@@ -512,9 +508,11 @@ public final class MtaSts implements AutoCloseable {
         CertificateVerifier.Builder vb = CertificateVerifier.builder().clock(clock)
             .revocationChecking(revocationChecking).validationCacheSize(validationCache);
         HttpsPolicyFetcher.Builder fb = HttpsPolicyFetcher.builder().clock(clock);
+        // One TLS context for the policy fetches and the reports' HTTPS deliveries.
+        SSLContext tls = trust == null ? SSLContext.getDefault() : Trust.clientContext(trust);
         if (trust != null) {
           vb.trustStore(trust);
-          fb.trustStore(trust);
+          fb.sslContext(tls);
         }
         if (policyPort != 443) {
           fb.port(policyPort);
@@ -533,12 +531,13 @@ public final class MtaSts implements AutoCloseable {
           }
           cacheSettings.accept(rb);
           resolver = rb.build();
-          owned.add(store != null ? store : () -> {});
+          if (store != null) {
+            owned.add(store);
+          }
           owned.add(resolver);
           s = resolver.asPolicySource();
         }
         List<VerdictListener> all = new ArrayList<>(listeners);
-        SSLContext tls = tlsContext(trust);
         for (Reporting r : reporting) {
           VerdictListener l;
           try {
@@ -552,31 +551,12 @@ public final class MtaSts implements AutoCloseable {
           }
         }
         return new MtaSts(this, s, resolver, d, verifier, VerdictListener.all(all), owned);
+      } catch (NoSuchAlgorithmException e) {
+        closeAll(owned);
+        throw new IllegalStateException("this JVM has no default TLS context", e);
       } catch (RuntimeException e) {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-          try {
-            owned.get(i).close();
-          } catch (Exception suppressed) {
-            e.addSuppressed(suppressed);
-          }
-        }
+        closeAll(owned).forEach(e::addSuppressed);
         throw e;
-      }
-    }
-
-    private static SSLContext tlsContext(@Nullable KeyStore trust) {
-      try {
-        if (trust == null) {
-          return SSLContext.getDefault();
-        }
-        TrustManagerFactory tmf =
-            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalArgumentException("cannot use the trust store: " + e.getMessage(), e);
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.mtasts.fetch;
 import dev.mtasts.internal.Admission;
 import dev.mtasts.internal.ReceivedPolicy;
 import dev.mtasts.internal.Text;
+import dev.mtasts.internal.Trust;
 import dev.mtasts.policy.HostName;
 import dev.mtasts.policy.ParseResult;
 import dev.mtasts.policy.Policy;
@@ -15,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -32,7 +32,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -319,16 +318,7 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
      * @throws IllegalArgumentException when the store cannot be used as a trust store
      */
     public Builder trustStore(KeyStore trustStore) {
-      Objects.requireNonNull(trustStore, "trustStore");
-      try {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(trustStore);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        this.sslContext = context;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalArgumentException("cannot use the trust store: " + e.getMessage(), e);
-      }
+      this.sslContext = Trust.clientContext(trustStore);
       return this;
     }
 
@@ -340,20 +330,7 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
      * @throws IllegalArgumentException when the collection is empty
      */
     public Builder trustedCertificates(Collection<? extends X509Certificate> certificates) {
-      if (certificates.isEmpty()) {
-        throw new IllegalArgumentException("no trusted certificates given");
-      }
-      try {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        int i = 0;
-        for (X509Certificate c : certificates) {
-          store.setCertificateEntry("ca-" + i++, Objects.requireNonNull(c, "certificate"));
-        }
-        return trustStore(store);
-      } catch (GeneralSecurityException | java.io.IOException e) {
-        throw new IllegalArgumentException("cannot build a trust store: " + e.getMessage(), e);
-      }
+      return trustStore(Trust.keyStore(certificates));
     }
 
     /**
