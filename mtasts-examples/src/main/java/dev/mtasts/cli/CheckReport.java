@@ -129,18 +129,42 @@ record CheckReport(String domain, List<Finding> findings, @Nullable RecordFacts 
    *
    * @param address the address connected to (the first one tried when none answered); null when
    *     the host has no address
-   * @param starttls whether the server offered STARTTLS and accepted the command
    * @param tlsVersion the TLS version negotiated, null without a TLS session
-   * @param resultType what a sender applying a policy in mode enforce records for this host (RFC
-   *     8460 section 4.3); null when the session passes or no session was possible
    * @param certificate what the server's certificate holds; null without a TLS session
    * @param error what went wrong, for people; null when everything passed
    * @param outcome how the probe ended, for the findings
    * @param failure the library's certificate verdict, when the certificate failed
    */
-  record SmtpFacts(@Nullable String address, boolean starttls, @Nullable String tlsVersion,
-      @Nullable ResultType resultType, @Nullable CertificateFacts certificate,
-      @Nullable String error, Outcome outcome, @Nullable Failure failure) {
+  record SmtpFacts(@Nullable String address, @Nullable String tlsVersion,
+      @Nullable CertificateFacts certificate, @Nullable String error, Outcome outcome,
+      @Nullable Failure failure) {
+
+    /**
+     * Whether the server offered STARTTLS and accepted the command.
+     *
+     * @return true when a TLS handshake was tried
+     */
+    boolean starttls() {
+      return switch (outcome) {
+        case PASSED, OLD_TLS, HANDSHAKE_FAILED, CERTIFICATE_INVALID -> true;
+        case UNREACHABLE, TIMED_OUT, NO_STARTTLS -> false;
+      };
+    }
+
+    /**
+     * What a sender applying a policy in mode enforce records for this host (RFC 8460 section
+     * 4.3).
+     *
+     * @return the result type; null when the session passes or no session was possible
+     */
+    @Nullable ResultType resultType() {
+      return switch (outcome) {
+        case NO_STARTTLS -> ResultType.STARTTLS_NOT_SUPPORTED;
+        case OLD_TLS, HANDSHAKE_FAILED -> ResultType.VALIDATION_FAILURE;
+        case CERTIFICATE_INVALID -> failure == null ? null : failure.resultType();
+        case PASSED, UNREACHABLE, TIMED_OUT -> null;
+      };
+    }
 
     /** How a probe ended. */
     enum Outcome {
@@ -161,7 +185,7 @@ record CheckReport(String domain, List<Finding> findings, @Nullable RecordFacts 
     }
 
     static SmtpFacts unreachable(@Nullable String address, String error, boolean timedOut) {
-      return new SmtpFacts(address, false, null, null, null, error,
+      return new SmtpFacts(address, null, null, error,
           timedOut ? Outcome.TIMED_OUT : Outcome.UNREACHABLE, null);
     }
   }

@@ -3,7 +3,6 @@ package dev.mtasts.cli;
 import dev.mtasts.cli.CheckReport.SmtpFacts;
 import dev.mtasts.result.Failure;
 import dev.mtasts.tls.CertificateVerifier;
-import dev.mtasts.result.ResultType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -221,14 +220,14 @@ final class SmtpProbe {
     }
     if (!offered) {
       quit(in, out);
-      return new SmtpFacts(address, false, null, ResultType.STARTTLS_NOT_SUPPORTED, null,
-          "the EHLO reply does not offer STARTTLS", SmtpFacts.Outcome.NO_STARTTLS, null);
+      return new SmtpFacts(address, null, null, "the EHLO reply does not offer STARTTLS",
+          SmtpFacts.Outcome.NO_STARTTLS, null);
     }
     send(out, "STARTTLS");
     List<String> ready = reply(in);
     if (!ready.get(0).startsWith("220")) {
       quit(in, out);
-      return new SmtpFacts(address, false, null, ResultType.STARTTLS_NOT_SUPPORTED, null,
+      return new SmtpFacts(address, null, null,
           "STARTTLS is offered but answered with " + quote(ready.get(0)),
           SmtpFacts.Outcome.NO_STARTTLS, null);
     }
@@ -246,8 +245,7 @@ final class SmtpProbe {
       String message = String.valueOf(e.getMessage());
       boolean version = message.contains("protocol_version")
           || message.contains("No appropriate protocol");
-      return new SmtpFacts(address, true, null, ResultType.VALIDATION_FAILURE, null,
-          "the TLS handshake failed: " + message,
+      return new SmtpFacts(address, null, null, "the TLS handshake failed: " + message,
           version ? SmtpFacts.Outcome.OLD_TLS : SmtpFacts.Outcome.HANDSHAKE_FAILED, null);
     }
     current.set(tls);
@@ -272,11 +270,10 @@ final class SmtpProbe {
     }
     if (check.isPresent()) {
       Failure failed = check.get();
-      return new SmtpFacts(address, true, protocol, failed.resultType(), cert, failed.detail(),
+      return new SmtpFacts(address, protocol, cert, failed.detail(),
           SmtpFacts.Outcome.CERTIFICATE_INVALID, failed);
     }
-    return new SmtpFacts(address, true, protocol, null, cert, null, SmtpFacts.Outcome.PASSED,
-        null);
+    return new SmtpFacts(address, protocol, cert, null, SmtpFacts.Outcome.PASSED, null);
   }
 
   private static void quit(InputStream in, OutputStream out) {
