@@ -41,20 +41,15 @@ public final class ReceivedPolicy {
         end++;
       }
       total++;
-      if (lines.size() < MAX_LINES - 1) {
+      if (lines.size() < MAX_LINES) {
         int to = end > start && body[end - 1] == '\r' ? end - 1 : end;
         lines.add(line(body, start, to));
       }
       start = end + 1;
     }
-    if (total == MAX_LINES) {
-      // Exactly the limit: the last line fits where the note would go.
-      int from = lastLineStart(body);
-      int to = n > 0 && body[n - 1] == '\n' ? n - 1 : n;
-      to = to > from && body[to - 1] == '\r' ? to - 1 : to;
-      lines.add(line(body, from, to));
-    } else if (total > MAX_LINES) {
-      lines.add("... " + (total - MAX_LINES + 1) + " more lines");
+    if (total > MAX_LINES) {
+      // Over the limit: the last place says how many lines are left out.
+      lines.set(MAX_LINES - 1, "... " + (total - MAX_LINES + 1) + " more lines");
     }
     return List.copyOf(lines);
   }
@@ -72,15 +67,6 @@ public final class ReceivedPolicy {
         : "line " + problem.line() + ": " + problem.message();
     return text.length() <= MAX_REASON_CHARS ? text
         : text.substring(0, MAX_REASON_CHARS - 3) + "...";
-  }
-
-  private static int lastLineStart(byte[] body) {
-    int end = body.length > 0 && body[body.length - 1] == '\n' ? body.length - 1 : body.length;
-    int i = end;
-    while (i > 0 && body[i - 1] != '\n') {
-      i--;
-    }
-    return i;
   }
 
   private static String line(byte[] body, int from, int to) {
