@@ -375,8 +375,7 @@ final class ResolverStep {
       return new Answer(storeUnknown(d, known.storeError()), null, List.of());
     }
     FetchResult.Failed bad = (FetchResult.Failed) result;
-    Failure failure = Failure.policyFetch(bad.resultType(), bad.detail(), bad.problems(),
-        bad.receivedPolicy());
+    Failure failure = bad.failure();
     Entry next = entry.withNextCheck(fetch.nextIdCheck());
     if (cached == null) {
       return new Answer(new Resolution(new PolicyState.PolicyFailure(d, failure),

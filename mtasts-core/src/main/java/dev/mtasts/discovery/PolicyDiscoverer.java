@@ -11,7 +11,6 @@ import dev.mtasts.policy.HostName;
 import dev.mtasts.policy.ParseResult;
 import dev.mtasts.policy.Problem;
 import dev.mtasts.policy.StsRecord;
-import dev.mtasts.result.Failure;
 import dev.mtasts.result.ResultType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,8 +183,7 @@ public final class PolicyDiscoverer {
           fetched.fetchedAt(), Optional.empty());
     }
     FetchResult.Failed failed = (FetchResult.Failed) fetch;
-    return new PolicyState.PolicyFailure(domain, Failure.policyFetch(failed.resultType(),
-        failed.detail(), failed.problems(), failed.receivedPolicy()));
+    return new PolicyState.PolicyFailure(domain, failed.failure());
   }
 
   static RecordLookup toRecordLookup(String name, DnsResult<List<String>> result) {

@@ -1,7 +1,9 @@
 package dev.mtasts.fetch;
 
+import dev.mtasts.internal.ReceivedPolicy;
 import dev.mtasts.policy.Policy;
 import dev.mtasts.policy.Problem;
+import dev.mtasts.result.Failure;
 import dev.mtasts.result.ResultType;
 import java.time.Instant;
 import java.util.List;
@@ -72,6 +74,21 @@ public sealed interface FetchResult permits FetchResult.Fetched, FetchResult.Fai
      */
     public Failed(ResultType resultType, String detail, List<Problem> problems) {
       this(resultType, detail, problems, List.of());
+    }
+
+    /**
+     * The reportable failure of this fetch. Its reason code is the result type's token, except
+     * for an invalid policy, where it is the parser's first error ({@code line N: message}), and
+     * only an invalid policy carries its received lines.
+     *
+     * @return the failure
+     */
+    public Failure failure() {
+      boolean invalid = resultType == ResultType.STS_POLICY_INVALID;
+      String code = invalid && !problems.isEmpty()
+          ? ReceivedPolicy.reasonCode(problems.get(0))
+          : resultType.token();
+      return new Failure(resultType, code, detail, invalid ? receivedPolicy : List.of());
     }
   }
 }

@@ -1,7 +1,5 @@
 package dev.mtasts.result;
 
-import dev.mtasts.internal.ReceivedPolicy;
-import dev.mtasts.policy.Problem;
 import java.util.List;
 import java.util.Objects;
 
@@ -48,24 +46,5 @@ public record Failure(ResultType resultType, String failureReasonCode, String de
    */
   public Failure(ResultType resultType, String failureReasonCode, String detail) {
     this(resultType, failureReasonCode, detail, List.of());
-  }
-
-  /**
-   * Builds the reportable failure of a policy fetch. Its reason code is the result type's token,
-   * except for an invalid policy, where it is the parser's first error ({@code line N: message}).
-   *
-   * @param resultType the fetch's result type
-   * @param detail what went wrong, for people; safe to log
-   * @param problems for an invalid policy, the parser's errors; otherwise empty
-   * @param receivedPolicy for an invalid policy, its lines as received; otherwise empty
-   * @return the failure
-   */
-  public static Failure policyFetch(ResultType resultType, String detail, List<Problem> problems,
-      List<String> receivedPolicy) {
-    String code = resultType == ResultType.STS_POLICY_INVALID && !problems.isEmpty()
-        ? ReceivedPolicy.reasonCode(problems.get(0))
-        : resultType.token();
-    return new Failure(resultType, code, detail,
-        resultType == ResultType.STS_POLICY_INVALID ? receivedPolicy : List.of());
   }
 }

@@ -61,8 +61,8 @@ class ResolverStepTest {
       new CachedPolicy(D, "1", ENFORCE, NOW.minus(Duration.ofDays(2))),
       NOW.minus(Duration.ofDays(1)));
 
-  private static final Failure FETCH_FAILED = Failure.policyFetch(
-      ResultType.STS_POLICY_FETCH_ERROR, "HTTP 500", List.of(), List.of());
+  private static final Failure FETCH_FAILED = new FetchResult.Failed(
+      ResultType.STS_POLICY_FETCH_ERROR, "HTTP 500", List.of()).failure();
   private static final Failure RECORD_GONE = new Failure(ResultType.STS_POLICY_FETCH_ERROR,
       "sts-record-unavailable", "no TXT record");
   private static final Failure LOOKUP_FAILED = new Failure(ResultType.STS_POLICY_FETCH_ERROR,
