@@ -558,7 +558,8 @@ public final class FilePolicyStore implements PolicyStore {
 
   @Override
   public String toString() {
-    return "FilePolicyStore[" + dir + (readOnly ? ", read-only" : "") + (closed ? ", closed]" : "]");
+    return "FilePolicyStore[" + dir + (readOnly ? ", read-only" : "")
+        + (closed ? ", closed]" : "]");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1004,7 +1005,8 @@ public final class FilePolicyStore implements PolicyStore {
           channel.read(buffer, 0);
           text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
         }
-        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (text.isEmpty() || text.length() > 18
+            || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
           return OptionalLong.empty();
         }
         long pid = Long.parseLong(text);

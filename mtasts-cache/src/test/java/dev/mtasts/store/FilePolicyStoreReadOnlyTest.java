@@ -217,7 +217,7 @@ class FilePolicyStoreReadOnlyTest {
         .start();
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-      assertEquals("open", out.readLine(), () -> "the child did not open the store: " + read(stderr));
+      assertEquals("open", out.readLine(), () -> "the child did not open it: " + read(stderr));
       try (FilePolicyStore reader = readOnly(p -> {})) {
         assertEquals(OptionalLong.of(child.pid()), reader.lockHolder());
         for (int round = 0; round < 20; round++) {
