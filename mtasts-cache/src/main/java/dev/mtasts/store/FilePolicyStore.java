@@ -36,6 +36,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -67,7 +68,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code .lock}: held with an OS file lock while a store has the directory open, holding the
  *       process id of the holder.
  *   <li>{@code .tmp-*}: a write in progress. Left over only by a crash; removed by the next {@link
- *       #loadAll()}. Never read as an entry.
+ *       #loadAll()} of a store that holds the lock. Never read as an entry.
  *   <li>{@code <domain>.sts.corrupt-<UTC timestamp>}: a damaged entry, set aside.
  * </ul>
  *
@@ -114,7 +115,8 @@ import org.slf4j.LoggerFactory;
  * *.corrupt-<timestamp>} and never deleted or read as empty. {@link #load(String)} then throws a
  * {@link PolicyStoreException} with {@link PolicyStoreException.Reason#CORRUPT}; {@link #loadAll()}
  * returns the problem beside the good entries; {@link #save(CachedPolicy)} sets the damaged file
- * aside and stores the new entry.
+ * aside and stores the new entry. A read-only store (see below) reports the file the same way but
+ * leaves it in place.
  *
  * <h2>Opening</h2>
  *
@@ -124,6 +126,17 @@ import org.slf4j.LoggerFactory;
  * several threads. Only one store may have a
  * directory open at a time, in this JVM or any other process; a second open fails with {@link
  * PolicyStoreException.Reason#LOCKED}. Leases are granted within this store only.
+ *
+ * <p>A store opened {@linkplain Builder#readOnly(boolean) read-only} is the exception: it reads a
+ * directory that another store (a running MTA) holds, without taking or touching its lock, for
+ * tools that look at what the MTA has cached while it runs. Reading beside the holder is safe
+ * because every entry is replaced by an atomic rename: a reader sees the old entry or the new one.
+ * Such a store never creates, writes, renames or removes a file: a damaged entry is reported (to
+ * the listener and in the log) and left in place for its holder to set aside, leftover {@code
+ * .tmp-*} files are left alone, and {@link #save}, {@link #saveAll}, {@link #delete} and {@link
+ * #tryLease} throw {@link PolicyStoreException.Reason#LOCKED}, naming the process that holds the
+ * lock when it is known ({@link #lockHolder()}). Any number of read-only stores may read beside the
+ * holder, or beside no holder at all; closing one releases nothing.
  */
 public final class FilePolicyStore implements PolicyStore {
   private static final Logger LOG = LoggerFactory.getLogger(FilePolicyStore.class);
@@ -143,8 +156,11 @@ public final class FilePolicyStore implements PolicyStore {
   private static final byte[] NOT_REGULAR = new byte[0];
 
   private final Path dir;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  /** The open lock file and its lock; both null for a read-only store. */
+  private final @Nullable FileChannel lockChannel;
+  private final @Nullable FileLock lock;
+  private final boolean readOnly;
+  private final OptionalLong holder;
   private final boolean syncDirectory;
   private final Clock clock;
   private final Consumer<? super StoreProblem> listener;
@@ -156,10 +172,13 @@ public final class FilePolicyStore implements PolicyStore {
   private final AtomicLong tempCounter = new AtomicLong();
   private volatile boolean closed;
 
-  private FilePolicyStore(Builder b, Path dir, FileChannel lockChannel, FileLock lock) {
+  private FilePolicyStore(Builder b, Path dir, @Nullable FileChannel lockChannel,
+      @Nullable FileLock lock, OptionalLong holder) {
     this.dir = dir;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.readOnly = lock == null;
+    this.holder = holder;
     this.clock = b.clock;
     this.listener = b.listener;
     this.loadThreads = b.loadThreads;
@@ -171,7 +190,7 @@ public final class FilePolicyStore implements PolicyStore {
     new SecureRandom().nextBytes(token);
     this.tempToken = HexFormat.of().formatHex(token);
     this.ownTempPrefix = TEMP_PREFIX + tempToken + "-";
-    this.syncDirectory = probeDirectorySync(dir);
+    this.syncDirectory = !readOnly && probeDirectorySync(dir);
   }
 
   /**
@@ -191,6 +210,27 @@ public final class FilePolicyStore implements PolicyStore {
    */
   public Path directory() {
     return dir;
+  }
+
+  /**
+   * Tells whether this store was opened {@linkplain Builder#readOnly(boolean) read-only}.
+   *
+   * @return true when the store reads a directory without holding its lock and writes nothing
+   */
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  /**
+   * Returns the process that holds the directory's lock: this process for a store that holds it;
+   * for a read-only store, the process that held it when the store was opened, when that is known
+   * (the process id the holder wrote into the lock file, if that process is still running, or this
+   * process when the holder is a store in this JVM).
+   *
+   * @return the process id, or empty when no holder is known
+   */
+  public OptionalLong lockHolder() {
+    return holder;
   }
 
   @Override
@@ -234,7 +274,7 @@ public final class FilePolicyStore implements PolicyStore {
         String name = p.getFileName().toString();
         if (name.endsWith(SUFFIX) && name.charAt(0) != '.') {
           names.add(name);
-        } else if (name.startsWith(TEMP_PREFIX) && !name.startsWith(ownTempPrefix)) {
+        } else if (!readOnly && name.startsWith(TEMP_PREFIX) && !name.startsWith(ownTempPrefix)) {
           removeTemporaryFile(p);
         }
       }
@@ -336,6 +376,7 @@ public final class FilePolicyStore implements PolicyStore {
   public boolean save(CachedPolicy policy) {
     checkOpen();
     Prepared p = prepare(policy);
+    refuseWriteWhenReadOnly(p.domain, "store the policy");
     boolean saved = write(p);
     if (saved) {
       syncDirectory(p.domain, p.file);
@@ -352,6 +393,7 @@ public final class FilePolicyStore implements PolicyStore {
   @Override
   public int saveAll(Collection<CachedPolicy> policies) {
     checkOpen();
+    refuseWriteWhenReadOnly(null, "store policies");
     List<Prepared> prepared = new ArrayList<>(policies.size());
     for (CachedPolicy policy : policies) {
       prepared.add(prepare(policy));
@@ -452,6 +494,7 @@ public final class FilePolicyStore implements PolicyStore {
   public boolean delete(String domain) {
     checkOpen();
     String d = Domains.normalize(domain);
+    refuseWriteWhenReadOnly(d, "delete the entry");
     Path file = entryFile(d);
     ReentrantLock l = stripe(d);
     l.lock();
@@ -475,8 +518,12 @@ public final class FilePolicyStore implements PolicyStore {
   @Override
   public Optional<Lease> tryLease(String domain, String owner, Duration ttl) {
     checkOpen();
-    return leases.tryLease(
-        Domains.normalize(domain), Domains.checkOwner(owner), Domains.checkTtl(ttl));
+    String d = Domains.normalize(domain);
+    String o = Domains.checkOwner(owner);
+    Duration t = Domains.checkTtl(ttl);
+    // A lease is a promise to fetch and store: only the holder of the directory can keep it.
+    refuseWriteWhenReadOnly(d, "lease the domain");
+    return leases.tryLease(d, o, t);
   }
 
   @Override
@@ -493,6 +540,9 @@ public final class FilePolicyStore implements PolicyStore {
       }
       closed = true;
     }
+    if (readOnly) {
+      return; // it took no lock and registered nothing
+    }
     try {
       try {
         lock.release();
@@ -508,7 +558,8 @@ public final class FilePolicyStore implements PolicyStore {
 
   @Override
   public String toString() {
-    return "FilePolicyStore[" + dir + (closed ? ", closed]" : "]");
+    return "FilePolicyStore[" + dir + (readOnly ? ", read-only" : "")
+        + (closed ? ", closed]" : "]");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -555,8 +606,17 @@ public final class FilePolicyStore implements PolicyStore {
     }
   }
 
-  /** Renames a damaged file out of the way and reports it; the caller holds the matching lock. */
+  /**
+   * Renames a damaged file out of the way and reports it; the caller holds the matching lock. A
+   * read-only store only reports it: the file is its holder's to set aside.
+   */
   private StoreProblem setAside(@Nullable String d, Path file, String reason) {
+    if (readOnly) {
+      StoreProblem p = new StoreProblem(d, file.toString(),
+          reason + "; left in place, as the store was opened read-only", null);
+      report(p);
+      return p;
+    }
     String name = file.getFileName().toString();
     String suffix = ASIDE_INFIX + ASIDE_STAMP.format(clock.instant());
     int room = MAX_FILE_NAME - suffix.length() - 4;
@@ -696,6 +756,21 @@ public final class FilePolicyStore implements PolicyStore {
     }
   }
 
+  /** Throws {@link PolicyStoreException.Reason#LOCKED} when this store may not write. */
+  private void refuseWriteWhenReadOnly(@Nullable String d, String what) {
+    if (readOnly) {
+      throw new PolicyStoreException(
+          PolicyStoreException.Reason.LOCKED,
+          d,
+          dir.resolve(LOCK_FILE).toString(),
+          "cannot " + what + ": the store was opened read-only; the directory belongs to "
+              + (holder.isPresent()
+                  ? "process " + holder.getAsLong() + ", which holds its lock"
+                  : "the process that holds its lock"),
+          null);
+    }
+  }
+
   private static void joinAll(Thread[] threads) {
     boolean interrupted = false;
     for (Thread t : threads) {
@@ -719,6 +794,7 @@ public final class FilePolicyStore implements PolicyStore {
     private Clock clock = Clock.systemUTC();
     private Consumer<? super StoreProblem> listener = p -> {};
     private int loadThreads = Math.min(8, Runtime.getRuntime().availableProcessors());
+    private boolean readOnly;
 
     private Builder(Path dir) {
       this.dir = Objects.requireNonNull(dir, "dir");
@@ -762,15 +838,45 @@ public final class FilePolicyStore implements PolicyStore {
     }
 
     /**
+     * Opens the store read-only: it reads a directory that another store, usually a running MTA in
+     * another process, holds, without taking its lock, so that a tool can look at what the MTA has
+     * cached while it runs. Entries are read as the holder writes them (each is replaced by an
+     * atomic rename, so a reader never sees a torn one), and {@link FilePolicyStore#load} sees the
+     * holder's later saves.
+     *
+     * <p>Nothing is ever created, written, renamed or removed: the directory must exist; a damaged
+     * entry is reported (to the {@linkplain #problemListener listener} and in the log) but left in
+     * place; leftover {@code .tmp-*} files are left alone; {@link FilePolicyStore#save}, {@link
+     * FilePolicyStore#saveAll}, {@link FilePolicyStore#delete} and {@link
+     * FilePolicyStore#tryLease} throw a {@link PolicyStoreException} with {@link
+     * PolicyStoreException.Reason#LOCKED} naming the process that holds the lock, when it is known
+     * ({@link FilePolicyStore#lockHolder()}). Any number of read-only stores may be open on a
+     * directory, with or without a holder, and {@link FilePolicyStore#close()} releases nothing.
+     *
+     * @param readOnly true to read without holding the directory; default false: {@link #build()}
+     *     creates the directory and takes its lock
+     * @return this builder
+     */
+    public Builder readOnly(boolean readOnly) {
+      this.readOnly = readOnly;
+      return this;
+    }
+
+    /**
      * Opens the store: creates the directory when absent and takes its lock. Nothing is listed or
-     * read.
+     * read. A {@linkplain #readOnly(boolean) read-only} store instead opens an existing directory
+     * and takes no lock.
      *
      * @return the open store
      * @throws PolicyStoreException with {@link PolicyStoreException.Reason#LOCKED} when another
-     *     store has the directory open, or {@link PolicyStoreException.Reason#IO} when it cannot be
-     *     created or locked
+     *     store has the directory open (never for a read-only store), or {@link
+     *     PolicyStoreException.Reason#IO} when it cannot be created or locked, or, for a read-only
+     *     store, when it is not an existing directory
      */
     public FilePolicyStore build() {
+      if (readOnly) {
+        return openReadOnly();
+      }
       Path real;
       try {
         Files.createDirectories(dir);
@@ -784,7 +890,11 @@ public final class FilePolicyStore implements PolicyStore {
             e);
       }
       Path lockPath = real.resolve(LOCK_FILE);
-      if (!OPEN_DIRECTORIES.add(real)) {
+      boolean added;
+      synchronized (OPEN_DIRECTORIES) { // see openReadOnly
+        added = OPEN_DIRECTORIES.add(real);
+      }
+      if (!added) {
         throw new PolicyStoreException(
             PolicyStoreException.Reason.LOCKED,
             null,
@@ -823,7 +933,8 @@ public final class FilePolicyStore implements PolicyStore {
             ByteBuffer.wrap(
                 (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
             0);
-        FilePolicyStore store = new FilePolicyStore(this, real, channel, lock);
+        FilePolicyStore store = new FilePolicyStore(this, real, channel, lock,
+            OptionalLong.of(ProcessHandle.current().pid()));
         opened = true;
         return store;
       } catch (IOException e) {
@@ -844,6 +955,67 @@ public final class FilePolicyStore implements PolicyStore {
             }
           }
         }
+      }
+    }
+
+    private FilePolicyStore openReadOnly() {
+      Path real;
+      try {
+        real = dir.toRealPath();
+      } catch (IOException e) {
+        throw new PolicyStoreException(
+            PolicyStoreException.Reason.IO,
+            null,
+            dir.toString(),
+            "cannot open the store directory read-only: " + e,
+            e);
+      }
+      if (!Files.isDirectory(real)) {
+        throw new PolicyStoreException(
+            PolicyStoreException.Reason.IO,
+            null,
+            real.toString(),
+            "cannot open the store directory read-only: not a directory",
+            null);
+      }
+      OptionalLong holder;
+      // Closing any channel on the lock file would drop a lock this JVM holds on it: the lock file
+      // is read only when no store of this JVM has the directory open, and none can open it while
+      // it is read.
+      synchronized (OPEN_DIRECTORIES) {
+        holder = OPEN_DIRECTORIES.contains(real)
+            ? OptionalLong.of(ProcessHandle.current().pid())
+            : recordedHolder(real.resolve(LOCK_FILE));
+      }
+      return new FilePolicyStore(this, real, null, null, holder);
+    }
+
+    /**
+     * The running process, other than this one, whose id a holder wrote into the lock file, if any.
+     * A holder that stopped leaves its id behind, so a process that no longer runs is no holder.
+     */
+    private static OptionalLong recordedHolder(Path lockPath) {
+      try {
+        if (!Files.readAttributes(lockPath, BasicFileAttributes.class).isRegularFile()) {
+          return OptionalLong.empty();
+        }
+        String text;
+        try (FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.READ)) {
+          ByteBuffer buffer = ByteBuffer.allocate(24);
+          channel.read(buffer, 0);
+          text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
+        }
+        if (text.isEmpty() || text.length() > 18
+            || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          return OptionalLong.empty();
+        }
+        long pid = Long.parseLong(text);
+        // This JVM holds no store of the directory (the caller checked): its own id is stale.
+        return pid != ProcessHandle.current().pid()
+                && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+            ? OptionalLong.of(pid) : OptionalLong.empty();
+      } catch (IOException e) {
+        return OptionalLong.empty();
       }
     }
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,6 +86,32 @@ class FileStoreSpecialFilesTest {
 
       assertEquals(Optional.of(cached("b.example", 2)), store.load("b.example"));
       assertEquals(1, heard.size());
+    }
+  }
+
+  @Test
+  void aReadOnlyStoreReportsAFifoWithoutOpeningOrMovingIt() throws Exception {
+    try (FilePolicyStore holder = open()) {
+      holder.save(cached("a.example", 1));
+      Path fifo = dir.resolve("b.example.sts");
+      mkfifo(fifo);
+      List<StoreProblem> readerHeard = new CopyOnWriteArrayList<>();
+      try (FilePolicyStore reader = FilePolicyStore.builder(dir).readOnly(true)
+          .problemListener(readerHeard::add).build()) {
+        LoadedPolicies all = reader.loadAll();
+
+        assertEquals(List.of(cached("a.example", 1)), all.policies());
+        assertEquals(1, all.problems().size());
+        assertTrue(all.problems().get(0).message().startsWith("not a regular file"),
+            all.problems().get(0).message());
+        assertEquals(Optional.empty(), all.problems().get(0).setAsideAs());
+        assertEquals(PolicyStoreException.Reason.CORRUPT,
+            assertThrows(PolicyStoreException.class, () -> reader.load("b.example")).reason());
+        assertEquals(2, readerHeard.size());
+        assertTrue(Files.readAttributes(fifo, BasicFileAttributes.class).isOther(),
+            "the FIFO is still in place");
+      }
+      assertEquals(List.of(), heard, "the holder heard of nothing yet");
     }
   }
 

@@ -489,8 +489,16 @@ public final class PolicyResolver implements AutoCloseable {
         listener.onStoreWriteRefused(d, fresh);
       }
     } catch (RuntimeException ex) {
-      LOG.error("storing the policy of {} failed; it is applied from memory: {}", d,
-          ex.getMessage());
+      if (ex instanceof PolicyStoreException refused
+          && refused.reason() == PolicyStoreException.Reason.LOCKED) {
+        // A store that does not take writes by design (a file store opened read-only beside the
+        // MTA that holds it): nothing failed, the policy just lives in memory only.
+        LOG.debug("the policy store does not take writes; the policy of {} is applied from memory"
+            + " only: {}", d, ex.getMessage());
+      } else {
+        LOG.error("storing the policy of {} failed; it is applied from memory: {}", d,
+            ex.getMessage());
+      }
       listener.onStoreError(d, ex);
     }
   }

@@ -190,8 +190,13 @@ final class PostfixCommand implements Callable<Integer> {
           + " 'NOTFOUND '.",
       description = {
         "The reply is printed exactly as the server sends it inside the netstring (NOTFOUND"
-            + " keeps its trailing space). It goes through the same policy store as the server,"
-            + " so a policy fetched here is cached for the server too.",
+            + " keeps its trailing space). It goes through the same policy store as the server:"
+            + " when the store is free, a policy fetched here is cached for the server too.",
+        "",
+        "Beside a running server, which holds a file store (--store) for itself, the query"
+            + " reads that store without writing to it and says so on stderr: it answers from"
+            + " the server's cached policies, and a policy it has to fetch is used without being"
+            + " stored. The reply, the exit code and the --json line are the same either way.",
         "",
         "With --json, one JSON object on one line: name, key, reply, outcome, detail."
       })
@@ -225,6 +230,7 @@ final class PostfixCommand implements Callable<Integer> {
       }
       Answer a;
       try (PolicyAnswers answers = PolicyAnswers.open(config, DaemonEvents.NONE, false)) {
+        answers.storeNote().ifPresent(note -> io.error(Terminal.safe(note)));
         a = PolicyDaemon.answer(config, answers, name, key);
       } catch (ConfigException | PolicyStoreException e) {
         io.error(Terminal.safe(String.valueOf(e.getMessage())));

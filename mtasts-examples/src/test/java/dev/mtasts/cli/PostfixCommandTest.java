@@ -3,18 +3,24 @@ package dev.mtasts.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mtasts.postfix.DaemonConfig;
+import dev.mtasts.postfix.PolicyDaemon;
 import dev.mtasts.testkit.LoopbackDnsServer;
 import dev.mtasts.testkit.PolicyHost;
 import dev.mtasts.testkit.TestCertificateAuthority;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,5 +143,91 @@ class PostfixCommandTest {
       t.interrupt();
       t.join(10_000);
     }
+  }
+
+  /**
+   * The acceptance of {@code postfix query} beside a running server: the server holds the store,
+   * and the query, on the same store, prints what the server answers, notes once that it stores
+   * nothing, and leaves the store as it was.
+   */
+  @Test
+  void queryBesideARunningServerPrintsWhatTheServerAnswers() throws Exception {
+    String cached = PostfixProbe.CACHED;
+    String fresh = PostfixProbe.FRESH;
+    String none = PostfixProbe.NONE;
+    try (PolicyHost hosts = PostfixProbe.startHosts(ca, dns)) {
+      Path store = dir.resolve("served");
+      List<String> options = List.of("--dns", "127.0.0.1:" + dns.port(), "--trust-pem",
+          pem.toString(), "--store", store.toString(), "--policy-port",
+          Integer.toString(hosts.port()));
+      DaemonConfig config = DaemonConfig.builder()
+          .listen("127.0.0.1:0")
+          .dns("127.0.0.1:" + dns.port())
+          .trustPem(pem)
+          .store(store)
+          .timeout("10s")
+          .policyPort(hosts.port())
+          .build();
+      // A first run of the server fetches and stores the policy of one domain (closing waits for
+      // the write), so the server that runs next has it cached from the start.
+      String served;
+      try (PolicyDaemon first = PolicyDaemon.start(config)) {
+        served = ask(first, cached);
+      }
+      assertEquals(PostfixProbe.CACHED_REPLY, served);
+      PostfixProbe.changeCachedPolicy(hosts);
+
+      try (PolicyDaemon server = PolicyDaemon.start(config)) {
+        assertEquals(served, ask(server, cached), "the server answers from its cache");
+        Map<String, String> before = PostfixProbe.snapshot(store);
+        String note = "mtasts: the store " + store.toRealPath() + " is in use by process "
+            + ProcessHandle.current().pid() + " (the server, or another mtasts command):"
+            + " answering from its cached policies without storing anything\n";
+
+        // Cached by the server: the server's reply.
+        Cli.Run r = Cli.run(args(options, cached));
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(served + "\n", r.out());
+        assertEquals(note, r.err(), "the note, once, and nothing else");
+
+        // Not cached: fetched by the query, used, not stored; the server answers the same.
+        r = Cli.run(args(options, "--json", fresh));
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(note, r.err());
+        JsonNode json = r.json().get(0);
+        assertEquals(List.of("name", "key", "reply", "outcome", "detail"), Cli.keys(json));
+        assertEquals("enforce", json.get("outcome").asText());
+        String freshReply = json.get("reply").asText();
+        assertEquals(PostfixProbe.FRESH_REPLY, freshReply);
+
+        // No policy at all.
+        r = Cli.run(args(options, none));
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("NOTFOUND \n", r.out());
+        assertEquals(note, r.err());
+
+        assertEquals(before, PostfixProbe.snapshot(store), "the queries changed nothing");
+        assertEquals(freshReply, ask(server, fresh));
+        assertEquals("NOTFOUND ", ask(server, none));
+      }
+
+      // With the server stopped, the query holds the store again, silently.
+      Cli.Run alone = Cli.run(args(options, cached));
+      assertEquals(0, alone.exitCode(), alone.err());
+      assertEquals(served + "\n", alone.out());
+      assertEquals("", alone.err());
+    }
+  }
+
+  private static String ask(PolicyDaemon server, String key) throws IOException {
+    return PostfixProbe.ask(
+        ((InetSocketAddress) server.listening().get(0).address()).getPort(), key);
+  }
+
+  private static String[] args(List<String> options, String... more) {
+    List<String> args = new ArrayList<>(List.of("postfix", "query"));
+    args.addAll(options);
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 }

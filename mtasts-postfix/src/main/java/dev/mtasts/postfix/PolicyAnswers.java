@@ -5,6 +5,7 @@ import dev.mtasts.store.FilePolicyStore;
 import dev.mtasts.store.JdbcPolicyStore;
 import dev.mtasts.cache.PolicyResolver;
 import dev.mtasts.cache.PolicyStore;
+import dev.mtasts.cache.PolicyStoreException;
 import dev.mtasts.cache.ResolverListener;
 import dev.mtasts.result.Failure;
 import dev.mtasts.decision.MtaSts;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManager;
@@ -76,6 +78,8 @@ public final class PolicyAnswers implements AutoCloseable {
   private final @Nullable TlsRptCollector collector;
   private final Duration deadline;
   private final boolean deferWhenUnavailable;
+  /** Why the file store is read without being held, for people; null when it is held. */
+  private final @Nullable String storeNote;
   /**
    * Recent answers, by the hash of the domain as asked: the same key in the same zone with the same
    * cached policy state gets the same answer, so a cache hit builds no reply text and no detail.
@@ -97,15 +101,29 @@ public final class PolicyAnswers implements AutoCloseable {
   /** The answers of a facade built elsewhere (a caching one); package-private for the tests. */
   PolicyAnswers(MtaSts mtaSts, @Nullable TlsRptCollector collector, Duration deadline,
       boolean deferWhenUnavailable) {
+    this(mtaSts, collector, deadline, deferWhenUnavailable, null);
+  }
+
+  private PolicyAnswers(MtaSts mtaSts, @Nullable TlsRptCollector collector, Duration deadline,
+      boolean deferWhenUnavailable, @Nullable String storeNote) {
     this.mtaSts = mtaSts;
     this.resolver = mtaSts.cache().orElseThrow();
     this.collector = collector;
     this.deadline = deadline;
     this.deferWhenUnavailable = deferWhenUnavailable;
+    this.storeNote = storeNote;
   }
+
+  /** The policy store to build on, and why it is read-only when it is. */
+  private record OpenedStore(PolicyStore store, @Nullable String note) {}
 
   /**
    * Opens the policy store and builds the cache and the decision facade.
+   *
+   * <p>The server holds a file store for itself. For one query, a file store that another process
+   * (the running server) holds is opened {@linkplain FilePolicyStore.Builder#readOnly(boolean)
+   * read-only} instead: the answers come from its cached policies, and a policy fetched because it
+   * is not cached is applied without being stored; {@link #storeNote()} then tells so.
    *
    * @param config the settings
    * @param events told about fetches and failures (for metrics)
@@ -113,6 +131,8 @@ public final class PolicyAnswers implements AutoCloseable {
    *     run); false for one query
    * @return the answers
    * @throws ConfigException when a file named by the settings cannot be read
+   * @throws PolicyStoreException when the policy store cannot be opened; for the server, with
+   *     {@link PolicyStoreException.Reason#LOCKED} when another process holds the file store
    */
   public static PolicyAnswers open(DaemonConfig config, DaemonEvents events, boolean daemon) {
     Duration t = config.timeout();
@@ -122,8 +142,9 @@ public final class PolicyAnswers implements AutoCloseable {
     if (!config.dns().isEmpty()) {
       dns.servers(config.dns());
     }
+    OpenedStore opened = openStore(config, daemon);
     MtaSts.Builder mb = MtaSts.builder().dnsClient(dns.build()).fetchTimeout(t)
-        .store(openStore(config))
+        .store(opened.store())
         .cacheListener(new ResolverListener() {
           @Override
           public void onFetched(String domain, CachedPolicy policy) {
@@ -178,7 +199,18 @@ public final class PolicyAnswers implements AutoCloseable {
     }
     // The deadline of one answer: the TXT lookup and the fetch, each within the timeout.
     Duration deadline = t.multipliedBy(2).plusSeconds(1);
-    return new PolicyAnswers(mtaSts, collector, deadline, config.deferWhenUnavailable());
+    return new PolicyAnswers(mtaSts, collector, deadline, config.deferWhenUnavailable(),
+        opened.note());
+  }
+
+  /**
+   * Tells, for people, that these answers read a file store another process holds (see {@link
+   * #open}), naming the store and that process when it is known.
+   *
+   * @return the note, or empty when the answers hold their store (or use a JDBC store)
+   */
+  public Optional<String> storeNote() {
+    return Optional.ofNullable(storeNote);
   }
 
   /**
@@ -344,14 +376,28 @@ public final class PolicyAnswers implements AutoCloseable {
     mtaSts.close(); // the cache, the store, and the TLS-RPT reporter with its collector
   }
 
-  private static PolicyStore openStore(DaemonConfig config) {
+  private static OpenedStore openStore(DaemonConfig config, boolean daemon) {
     if (config.jdbc().isPresent()) {
-      return JdbcPolicyStore.builder(config.jdbc().get(),
-          config.jdbcUser().orElse(null), System.getenv("MTASTS_JDBC_PASSWORD")).build();
+      return new OpenedStore(JdbcPolicyStore.builder(config.jdbc().get(),
+          config.jdbcUser().orElse(null), System.getenv("MTASTS_JDBC_PASSWORD")).build(), null);
     }
     Path dir = config.store().orElse(
         Path.of(System.getProperty("user.home"), ".cache", "mtasts", "policies"));
-    return FilePolicyStore.builder(dir).build();
+    try {
+      return new OpenedStore(FilePolicyStore.builder(dir).build(), null);
+    } catch (PolicyStoreException e) {
+      if (daemon || e.reason() != PolicyStoreException.Reason.LOCKED) {
+        throw e;
+      }
+      // The server holds the store: answer from what it has cached, and store nothing.
+      FilePolicyStore store = FilePolicyStore.builder(dir).readOnly(true).build();
+      OptionalLong holder = store.lockHolder();
+      String note = "the store " + store.directory() + " is in use by "
+          + (holder.isPresent() ? "process " + holder.getAsLong() : "another process")
+          + " (the server, or another mtasts command): answering from its cached policies"
+          + " without storing anything";
+      return new OpenedStore(store, note);
+    }
   }
 
   /** The JDK's trusted roots and the CA certificates of a PEM file, in one trust store. */
