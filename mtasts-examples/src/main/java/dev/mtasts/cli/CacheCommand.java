@@ -55,9 +55,19 @@ final class CacheCommand implements Callable<Integer> {
   }
 
   static int withStore(Io io, StoreOptions options, StoreAction action) {
+    return withStore(io, options, false, action);
+  }
+
+  /**
+   * Runs an action on the store.
+   *
+   * @param readOnly whether the action only reads: a file store that a running MTA holds is then
+   *     read beside it (with a note on stderr) instead of refused
+   */
+  static int withStore(Io io, StoreOptions options, boolean readOnly, StoreAction action) {
     PolicyStore store;
     try {
-      store = options.open();
+      store = options.open(readOnly ? note -> io.error(Terminal.safe(note)) : null);
     } catch (PolicyStoreException | IllegalArgumentException e) {
       io.error("cannot open the policy store " + Terminal.safe(options.describe()) + ": "
           + Terminal.safe(String.valueOf(e.getMessage())));
@@ -117,7 +127,7 @@ final class CacheCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return withStore(io, store, s -> {
+      return withStore(io, store, true, s -> {
         LoadedPolicies loaded = s.loadAll();
         Instant now = Instant.now();
         List<CachedPolicy> sorted = loaded.policies().stream()
@@ -156,7 +166,7 @@ final class CacheCommand implements Callable<Integer> {
       if (d == null) {
         return ExitCodes.USAGE_OR_IO;
       }
-      return withStore(io, store, s -> {
+      return withStore(io, store, true, s -> {
         Optional<CachedPolicy> p = s.load(d);
         if (p.isEmpty()) {
           io.error(d + " is not in the cache");

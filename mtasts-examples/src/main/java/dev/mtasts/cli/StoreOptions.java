@@ -3,7 +3,11 @@ package dev.mtasts.cli;
 import dev.mtasts.store.FilePolicyStore;
 import dev.mtasts.store.JdbcPolicyStore;
 import dev.mtasts.cache.PolicyStore;
+import dev.mtasts.cache.PolicyStoreException;
 import java.nio.file.Path;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -35,12 +39,36 @@ final class StoreOptions {
    * @return the store; the caller closes it
    */
   PolicyStore open() {
+    return open(null);
+  }
+
+  /**
+   * Opens the store the options name; a file store that another process holds (a running MTA)
+   * is opened read-only, for commands that only read.
+   *
+   * @param readOnlyNote told, once, when the store was opened read-only; null to fail with
+   *     {@code LOCKED} instead
+   * @return the store; the caller closes it
+   */
+  PolicyStore open(@Nullable Consumer<String> readOnlyNote) {
     if (where.jdbc != null) {
       return JdbcPolicyStore.builder(where.jdbc, user, System.getenv(PASSWORD_ENV)).build();
     }
     Path dir = where.dir != null ? where.dir
         : Path.of(System.getProperty("user.home"), ".cache", "mtasts", "policies");
-    return FilePolicyStore.builder(dir).build();
+    try {
+      return FilePolicyStore.builder(dir).build();
+    } catch (PolicyStoreException e) {
+      if (readOnlyNote == null || e.reason() != PolicyStoreException.Reason.LOCKED) {
+        throw e;
+      }
+      FilePolicyStore store = FilePolicyStore.builder(dir).readOnly(true).build();
+      OptionalLong holder = store.lockHolder();
+      readOnlyNote.accept("the store " + store.directory() + " is in use by "
+          + (holder.isPresent() ? "process " + holder.getAsLong() : "another process")
+          + ": reading it without changing it");
+      return store;
+    }
   }
 
   /** Describes the store for people, without secrets. */

@@ -146,6 +146,28 @@ class CacheCommandsTest {
   }
 
   @Test
+  void listAndShowReadAStoreARunningMtaHoldsWhileChangesAreRefused() throws Exception {
+    assertEquals(0, net("resolve", DOMAIN).code());
+    // An MTA (here: a store open in this JVM) holds the directory, as mtasts postfix serve does.
+    try (dev.mtasts.store.FilePolicyStore held =
+        dev.mtasts.store.FilePolicyStore.builder(dir).build()) {
+      Run list = run("cache", "list", "--store", dir.toString());
+      assertEquals(0, list.code(), list.err());
+      assertTrue(list.out().startsWith(DOMAIN + " "), list.out());
+      assertTrue(list.err().startsWith("mtasts: the store ") && list.err().contains(
+          "is in use by process ") && list.err().endsWith(": reading it without changing it\n"),
+          list.err());
+      Run show = run("cache", "show", "--json", "--store", dir.toString(), DOMAIN);
+      assertEquals(0, show.code(), show.err());
+      assertEquals("7", show.json().get("id").asText());
+      Run purge = run("cache", "purge", "--store", dir.toString(), DOMAIN);
+      assertEquals(2, purge.code());
+      assertTrue(purge.err().contains("LOCKED"), purge.err());
+      assertTrue(held.load(DOMAIN).isPresent(), "nothing was purged");
+    }
+  }
+
+  @Test
   void resolveHumanOutputExplainsTheSource() {
     Run r = net("resolve", DOMAIN);
     assertEquals(0, r.code(), r.err());
