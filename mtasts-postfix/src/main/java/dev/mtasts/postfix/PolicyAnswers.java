@@ -304,9 +304,7 @@ public final class PolicyAnswers implements AutoCloseable {
         }
         yield new Answer(Reply.NOT_FOUND, "no-policy", detail);
       }
-      case UNAVAILABLE -> new Answer(lookup.shouldDefer()
-          ? Reply.temp("MTA-STS policy of " + lookup.domain() + " temporarily unavailable")
-          : Reply.NOT_FOUND, "unavailable", detail);
+      case UNAVAILABLE -> unavailable(lookup.domain(), "unavailable", detail);
     };
   }
 
