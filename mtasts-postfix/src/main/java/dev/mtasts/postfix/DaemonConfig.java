@@ -130,14 +130,36 @@ public final class DaemonConfig {
    * @throws ConfigException when the file cannot be read or holds an unknown key or a bad value
    */
   public static Builder load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ConfigException("cannot read the configuration file " + file + ": " + e.getMessage(),
-          e);
-    }
+    String text = new String(readFile(file, "the configuration file"), StandardCharsets.UTF_8);
     return parse(text, file.toString());
+  }
+
+  /** The most a file the daemon reads (its configuration, a PEM file) may hold. */
+  static final int MAX_FILE_BYTES = 4 << 20;
+
+  /**
+   * Reads a file the settings name: a regular file (a FIFO or a device would block or never end)
+   * of at most {@value #MAX_FILE_BYTES} bytes.
+   *
+   * @param file the file
+   * @param what what it is, for the message
+   * @return its bytes
+   * @throws ConfigException when it is not a regular file, is too large or cannot be read
+   */
+  static byte[] readFile(Path file, String what) {
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new ConfigException("cannot read " + what + " " + file + ": not a regular file");
+    }
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new ConfigException("cannot read " + what + " " + file + ": larger than "
+            + (MAX_FILE_BYTES >> 20) + " MiB");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new ConfigException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /**

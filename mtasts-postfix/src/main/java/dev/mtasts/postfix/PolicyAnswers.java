@@ -142,6 +142,8 @@ public final class PolicyAnswers implements AutoCloseable {
     if (!config.dns().isEmpty()) {
       dns.servers(config.dns());
     }
+    // Read before the store is opened, so that a bad file leaves no store open behind.
+    KeyStore trust = config.trustPem().map(PolicyAnswers::trustStore).orElse(null);
     OpenedStore opened = openStore(config, daemon);
     MtaSts.Builder mb = MtaSts.builder().dnsClient(dns.build()).fetchTimeout(t)
         .store(opened.store())
@@ -166,8 +168,8 @@ public final class PolicyAnswers implements AutoCloseable {
     if (config.policyPort() != 0) {
       mb.policyHostPort(config.policyPort());
     }
-    if (config.trustPem().isPresent()) {
-      mb.trustStore(trustStore(config.trustPem().get()));
+    if (trust != null) {
+      mb.trustStore(trust);
     }
     if (!daemon) {
       mb.cache(c -> c.proactiveRefresh(Duration.ZERO));
@@ -402,7 +404,8 @@ public final class PolicyAnswers implements AutoCloseable {
   private static KeyStore trustStore(Path pemFile) {
     try {
       Collection<? extends Certificate> extra = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(pemFile)));
+          .generateCertificates(new ByteArrayInputStream(
+              DaemonConfig.readFile(pemFile, "trust_pem")));
       if (extra.isEmpty()) {
         throw new ConfigException("trust_pem " + pemFile + " holds no PEM certificate");
       }

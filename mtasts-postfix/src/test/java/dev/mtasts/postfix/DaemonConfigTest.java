@@ -5,11 +5,37 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DaemonConfigTest {
+
+  @Test
+  void filesThatAreNotRegularFilesAreRefusedWithoutReadingThem(@TempDir Path dir) {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> DaemonConfig.load(Path.of("/dev/zero")));
+    assertEquals("cannot read the configuration file /dev/zero: not a regular file",
+        e.getMessage());
+    DaemonConfig config = DaemonConfig.builder().listen("127.0.0.1:0")
+        .trustPem(Path.of("/dev/zero")).store(dir).build();
+    e = assertThrows(ConfigException.class, () -> PolicyAnswers.open(config, DaemonEvents.NONE,
+        false));
+    assertEquals("cannot read trust_pem /dev/zero: not a regular file", e.getMessage());
+    // and no store was left open: the directory can be opened at once
+    dev.mtasts.store.FilePolicyStore.builder(dir).build().close();
+  }
+
+  @Test
+  void aFileOverTheLimitIsRefused(@TempDir Path dir) throws Exception {
+    Path big = dir.resolve("big.yml");
+    Files.write(big, new byte[DaemonConfig.MAX_FILE_BYTES + 1]);
+    ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.load(big));
+    assertEquals("cannot read the configuration file " + big + ": larger than 4 MiB",
+        e.getMessage());
+  }
 
   @Test
   void theShippedExampleFileIsValid() {
