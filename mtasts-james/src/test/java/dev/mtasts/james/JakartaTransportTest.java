@@ -5,7 +5,6 @@ import static dev.mtasts.james.MtaStsWorld.MX1;
 import static dev.mtasts.james.MtaStsWorld.MX2;
 import static dev.mtasts.james.MtaStsWorld.RECIPIENT;
 import static dev.mtasts.james.MtaStsWorld.TODAY;
-import static dev.mtasts.james.MtaStsWorld.UNLISTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -140,12 +139,6 @@ class JakartaTransportTest {
     return m;
   }
 
-  private static Verdict.Refuse refused(String host) {
-    return world.verdictsFor(host).stream().filter(v -> v instanceof Verdict.Refuse)
-        .map(Verdict.Refuse.class::cast).findFirst()
-        .orElseThrow(() -> new AssertionError("no refusal of " + host + ": " + world.heard));
-  }
-
   @Test
   void enforceDeliversOverTlsToAGoodMx() throws Exception {
     world.enforce();
@@ -164,24 +157,13 @@ class JakartaTransportTest {
   void enforceMovesOnFromABadFirstMxToAGoodSecondOne(RemoteDeliveryTest.BadMx bad)
       throws Exception {
     world.enforce();
-    SmtpServer first = switch (bad) {
-      case WRONG_NAME -> world.wrongName(MX1);
-      case UNTRUSTED -> world.untrusted(MX1);
-      case NO_STARTTLS -> SmtpServer.startWithoutTls(MX1);
-      case NOT_IN_POLICY -> world.good(UNLISTED);
-    };
+    SmtpServer first = bad.start(world);
     try (first; SmtpServer mx2 = world.good(MX2)) {
       Outcome o = deliver(message(), first, mx2);
       assertEquals(MX2, o.deliveredTo());
       assertEquals(List.of(first.hostname()), o.movedOn());
       assertTrue(first.messages().isEmpty());
-      ResultType expected = switch (bad) {
-        case WRONG_NAME -> ResultType.CERTIFICATE_HOST_MISMATCH;
-        case UNTRUSTED -> ResultType.CERTIFICATE_NOT_TRUSTED;
-        case NO_STARTTLS -> ResultType.STARTTLS_NOT_SUPPORTED;
-        case NOT_IN_POLICY -> ResultType.VALIDATION_FAILURE;
-      };
-      assertEquals(expected, refused(first.hostname()).failure().resultType());
+      assertEquals(bad.expected, world.refused(first.hostname()).failure().resultType());
     }
   }
 

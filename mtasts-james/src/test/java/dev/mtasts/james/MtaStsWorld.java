@@ -2,10 +2,8 @@ package dev.mtasts.james;
 
 import dev.mtasts.store.FilePolicyStore;
 import dev.mtasts.decision.MtaSts;
-import dev.mtasts.decision.PolicyLookup;
 import dev.mtasts.decision.Verdict;
 import dev.mtasts.decision.VerdictEvent;
-import dev.mtasts.discovery.PolicyDiscoverer;
 import dev.mtasts.dns.DnsClient;
 import dev.mtasts.dns.DnsjavaClient;
 import dev.mtasts.testkit.IssuedCertificate;
@@ -16,7 +14,6 @@ import dev.mtasts.testkit.SamplePolicies;
 import dev.mtasts.testkit.SmtpServer;
 import dev.mtasts.testkit.TestCertificateAuthority;
 import dev.mtasts.testkit.TestClock;
-import dev.mtasts.tls.CertificateVerifier;
 import dev.mtasts.tlsrpt.HttpsReportSender;
 import dev.mtasts.tlsrpt.TlsRptCollector;
 import dev.mtasts.tlsrpt.TlsRptDiscoverer;
@@ -147,6 +144,13 @@ final class MtaStsWorld implements AutoCloseable {
         .clock(clock)
         .maxDelay(Duration.ZERO)
         .build();
+  }
+
+  /** The first refusal heard for one MX host; fails when there is none. */
+  Verdict.Refuse refused(String host) {
+    return verdictsFor(host).stream().filter(v -> v instanceof Verdict.Refuse)
+        .map(Verdict.Refuse.class::cast).findFirst()
+        .orElseThrow(() -> new AssertionError("no refusal of " + host + ": " + heard));
   }
 
   /** The verdicts heard for one MX host. */

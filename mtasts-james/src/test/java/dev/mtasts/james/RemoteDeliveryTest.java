@@ -111,12 +111,6 @@ class RemoteDeliveryTest {
     assertTrue(james.context.getSentMails().isEmpty(), "a bounce or DSN was sent");
   }
 
-  private static Verdict.Refuse refused(String host) {
-    return world.verdictsFor(host).stream().filter(v -> v instanceof Verdict.Refuse)
-        .map(Verdict.Refuse.class::cast).findFirst()
-        .orElseThrow(() -> new AssertionError("no refusal of " + host + ": " + world.heard));
-  }
-
   @Test
   void enforceDeliversOverTlsToAGoodMx() throws Exception {
     world.enforce();
@@ -139,19 +133,35 @@ class RemoteDeliveryTest {
     }
   }
 
-  /** The ways the first MX host fails under enforce. */
-  enum BadMx { WRONG_NAME, UNTRUSTED, NO_STARTTLS, NOT_IN_POLICY }
+  /** The ways the first MX host fails under enforce, and what each is refused for. */
+  enum BadMx {
+    WRONG_NAME(ResultType.CERTIFICATE_HOST_MISMATCH),
+    UNTRUSTED(ResultType.CERTIFICATE_NOT_TRUSTED),
+    NO_STARTTLS(ResultType.STARTTLS_NOT_SUPPORTED),
+    NOT_IN_POLICY(ResultType.VALIDATION_FAILURE);
+
+    final ResultType expected;
+
+    BadMx(ResultType expected) {
+      this.expected = expected;
+    }
+
+    /** Starts the failing first MX host. */
+    SmtpServer start(MtaStsWorld world) {
+      return switch (this) {
+        case WRONG_NAME -> world.wrongName(MX1);
+        case UNTRUSTED -> world.untrusted(MX1);
+        case NO_STARTTLS -> SmtpServer.startWithoutTls(MX1);
+        case NOT_IN_POLICY -> world.good(UNLISTED);
+      };
+    }
+  }
 
   @ParameterizedTest
   @EnumSource(BadMx.class)
   void enforceMovesOnFromABadFirstMxToAGoodSecondOne(BadMx bad) throws Exception {
     world.enforce();
-    SmtpServer first = switch (bad) {
-      case WRONG_NAME -> world.wrongName(MX1);
-      case UNTRUSTED -> world.untrusted(MX1);
-      case NO_STARTTLS -> SmtpServer.startWithoutTls(MX1);
-      case NOT_IN_POLICY -> world.good(UNLISTED);
-    };
+    SmtpServer first = bad.start(world);
     try (first; SmtpServer mx2 = world.good(MX2)) {
       mx(first, mx2);
       james.send(message(), RECIPIENT);
@@ -161,14 +171,8 @@ class RemoteDeliveryTest {
       assertEquals(bad == BadMx.NOT_IN_POLICY && filtersMxHosts() ? 0 : 1, first.connections(),
           "connections to the refused host");
       assertEquals(1, world.verdictsFor(first.hostname()).size(), "one verdict per host");
-      Verdict.Refuse refuse = refused(first.hostname());
-      ResultType expected = switch (bad) {
-        case WRONG_NAME -> ResultType.CERTIFICATE_HOST_MISMATCH;
-        case UNTRUSTED -> ResultType.CERTIFICATE_NOT_TRUSTED;
-        case NO_STARTTLS -> ResultType.STARTTLS_NOT_SUPPORTED;
-        case NOT_IN_POLICY -> ResultType.VALIDATION_FAILURE;
-      };
-      assertEquals(expected, refuse.failure().resultType(), refuse.toString());
+      Verdict.Refuse refuse = world.refused(first.hostname());
+      assertEquals(bad.expected, refuse.failure().resultType(), refuse.toString());
       if (bad == BadMx.NOT_IN_POLICY) {
         assertEquals("mx-not-in-policy", refuse.failure().failureReasonCode());
       }
@@ -189,8 +193,8 @@ class RemoteDeliveryTest {
       assertEquals(1, mx2.connections());
       assertTrue(mx1.messages().isEmpty());
       assertTrue(mx2.messages().isEmpty());
-      assertEquals(ResultType.CERTIFICATE_HOST_MISMATCH, refused(MX1).failure().resultType());
-      assertEquals(ResultType.STARTTLS_NOT_SUPPORTED, refused(MX2).failure().resultType());
+      assertEquals(ResultType.CERTIFICATE_HOST_MISMATCH, world.refused(MX1).failure().resultType());
+      assertEquals(ResultType.STARTTLS_NOT_SUPPORTED, world.refused(MX2).failure().resultType());
       assertNoBounce();
     }
     try (SmtpServer mx1 = world.good(MX1)) {
@@ -216,7 +220,7 @@ class RemoteDeliveryTest {
         assertEquals(1, s.connections());
         assertTrue(s.messages().isEmpty());
         assertEquals(1, world.verdictsFor(s.hostname()).size(), "one verdict per host");
-        assertEquals("mx-not-in-policy", refused(s.hostname()).failure().failureReasonCode());
+        assertEquals("mx-not-in-policy", world.refused(s.hostname()).failure().failureReasonCode());
       }
       assertNoBounce();
     }
@@ -317,7 +321,7 @@ class RemoteDeliveryTest {
       james.send(message(), RECIPIENT);
       await("the mail is queued again", () -> james.queuedRetries().equals(List.of(1)));
       assertTrue(mx1.messages().isEmpty());
-      Verdict.Refuse refuse = refused(MX1);
+      Verdict.Refuse refuse = world.refused(MX1);
       assertEquals(ResultType.CERTIFICATE_HOST_MISMATCH, refuse.failure().resultType());
       VerdictEvent event = world.heard.get(world.heard.size() - 1);
       assertEquals(PolicyLookup.Status.ENFORCE, event.lookup().status());
