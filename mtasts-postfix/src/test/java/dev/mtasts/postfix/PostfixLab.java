@@ -194,10 +194,7 @@ public final class PostfixLab {
       PolicyHosts hosts = PolicyHosts.start(new InetSocketAddress("127.0.0.1", 443),
           ca.issue(names.toArray(String[]::new)));
       open.add(hosts);
-      List<String> dns = new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground",
-          "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
-          "--listen-address=127.0.0.1", "--port=53", "--pid-file=", "--user=root",
-          "--log-facility=" + dir.resolve("dnsmasq.log")));
+      List<String> dns = new ArrayList<>();
       Map<String, SmtpServer> sinks = new LinkedHashMap<>();
       for (Map.Entry<String, Domain> e : domains.entrySet()) {
         String d = e.getKey();
@@ -214,8 +211,7 @@ public final class PostfixLab {
         open.add(sink);
         sinks.put(d, sink);
       }
-      dnsmasq = new ProcessBuilder(dns).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("dnsmasq.out").toFile()).start();
+      dnsmasq = SideBySideLab.Lab.dnsmasq(dir, dns);
       DaemonConfig.Builder config = DaemonConfig.builder()
           .listen("127.0.0.1:8462")
           .trustPem(caPem)
