@@ -87,12 +87,17 @@ class PolicyResolverTest {
     return newResolver(s, Duration.ZERO);
   }
 
-  private PolicyResolver newResolver(PolicyStore s, Duration proactiveRefresh) {
+  /** Discovery against the loopback DNS server and policy host, failing fast. */
+  private PolicyDiscoverer discoverer() {
     DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false)
         .timeout(Duration.ofMillis(300)).retries(0).build();
     HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
         .port(host.port()).deadline(Duration.ofSeconds(10)).build();
-    return PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build()).store(s)
+    return PolicyDiscoverer.builder(client, fetcher).build();
+  }
+
+  private PolicyResolver newResolver(PolicyStore s, Duration proactiveRefresh) {
+    return PolicyResolver.builder(discoverer()).store(s)
         .clock(clock)
         .proactiveRefresh(proactiveRefresh)
         .listener(new ResolverListener() {
@@ -294,10 +299,7 @@ class PolicyResolverTest {
   @Test
   void backgroundModeAnswersAtOnceAndDiscoversBehind() {
     resolver.close();
-    DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false).build();
-    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
-        .port(host.port()).build();
-    resolver = PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build()).store(store).clock(clock)
+    resolver = PolicyResolver.builder(discoverer()).store(store).clock(clock)
         .proactiveRefresh(Duration.ZERO).backgroundDiscovery(true).build();
     Resolution first = resolver.lookup(DOMAIN);
     assertEquals(Resolution.Source.NOT_YET_DISCOVERED, first.source());
@@ -399,10 +401,7 @@ class PolicyResolverTest {
   void evictionIsReportedAndTheStoredPolicyServesTheNextLookup() {
     resolver.close();
     List<String> evicted = new CopyOnWriteArrayList<>();
-    DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false).build();
-    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
-        .port(host.port()).build();
-    resolver = PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build()).store(store).clock(clock)
+    resolver = PolicyResolver.builder(discoverer()).store(store).clock(clock)
         .proactiveRefresh(Duration.ZERO).maximumDomains(1)
         .listener(new ResolverListener() {
           @Override
@@ -488,11 +487,7 @@ class PolicyResolverTest {
     store.save(new CachedPolicy("b." + DOMAIN, "1", SamplePolicyText.enforce(), clock.instant()));
     resolver.close();
     dns.fault(TXT, LoopbackDnsServer.Fault.SERVFAIL);
-    DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false)
-        .timeout(Duration.ofMillis(300)).retries(0).build();
-    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
-        .port(host.port()).build();
-    resolver = PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build()).store(store).clock(clock)
+    resolver = PolicyResolver.builder(discoverer()).store(store).clock(clock)
         .proactiveRefresh(Duration.ZERO).backgroundDiscovery(true).maximumDomains(1).build();
     assertTrue(resolver.size() <= 1, "one of the two is evicted from memory");
     for (String d : List.of(DOMAIN, "b." + DOMAIN, DOMAIN)) {
@@ -506,11 +501,7 @@ class PolicyResolverTest {
   void backgroundModeReadsTheStoreOnceForADomainItDoesNotKnow() {
     FlakyStore counting = new FlakyStore(store);
     resolver.close();
-    DnsjavaClient client = DnsjavaClient.builder().server(dns.address()).cache(false)
-        .timeout(Duration.ofMillis(300)).retries(0).build();
-    HttpsPolicyFetcher fetcher = HttpsPolicyFetcher.builder().trustedCertificatesPem(ca.pem())
-        .port(host.port()).build();
-    resolver = PolicyResolver.builder(PolicyDiscoverer.builder(client, fetcher).build())
+    resolver = PolicyResolver.builder(discoverer())
         .store(counting).clock(clock).proactiveRefresh(Duration.ZERO).backgroundDiscovery(true)
         .build();
     Resolution first = resolver.lookup(DOMAIN); // nothing known: answered, discovered behind
