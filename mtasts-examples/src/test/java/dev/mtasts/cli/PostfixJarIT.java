@@ -169,7 +169,8 @@ class PostfixJarIT {
   /** Waits for the server to accept connections, then asks it for one key. */
   private static String ask(int port, String key, Path serverErr) throws Exception {
     for (int i = 0; i < 600; i++) {
-      try (Socket probe = new Socket("127.0.0.1", port)) {
+      try {
+        new Socket("127.0.0.1", port).close(); // connected: the server listens
         return PostfixProbe.ask(port, key);
       } catch (java.net.ConnectException e) {
         Thread.sleep(50);
