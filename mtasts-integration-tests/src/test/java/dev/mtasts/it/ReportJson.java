@@ -32,12 +32,12 @@ final class ReportJson {
     List<PolicyEntry> entries = new ArrayList<>();
     for (JsonNode entry : root.path("policies")) {
       Map<String, Object> policy = new LinkedHashMap<>();
-      entry.path("policy").fields().forEachRemaining(f -> policy.put(f.getKey(),
+      entry.path("policy").properties().forEach(f -> policy.put(f.getKey(),
           f.getValue().isArray() ? texts(f.getValue()) : f.getValue().asText()));
       List<Map<String, String>> details = new ArrayList<>();
       for (JsonNode d : entry.path("failure-details")) {
         Map<String, String> detail = new LinkedHashMap<>();
-        d.fields().forEachRemaining(f -> detail.put(f.getKey(), f.getValue().asText()));
+        d.properties().forEach(f -> detail.put(f.getKey(), f.getValue().asText()));
         details.add(detail);
       }
       entries.add(new PolicyEntry(policy, details));
